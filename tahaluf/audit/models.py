@@ -1,0 +1,45 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Action(models.TextChoices):
+    CREATE = "create", _("created")
+    UPDATE = "update", _("changed")
+    PUBLISH = "publish", _("published")
+    UNPUBLISH = "unpublish", _("unpublished")
+    DELETE = "delete", _("deleted")
+    IMPORT = "import", _("imported")
+    LINK = "link", _("linked")
+    UNLINK = "unlink", _("unlinked")
+
+
+class Change(models.Model):
+    """One change to one record: who, when, and each field from what to what.
+
+    `changes` maps a field name to [old, new], both as display strings. Rows are never
+    updated or deleted by the application, and deleting the record keeps its history."""
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT)
+    object_id = models.BigIntegerField()
+    record = GenericForeignKey("content_type", "object_id")
+    object_repr = models.CharField(max_length=300)
+    action = models.CharField(max_length=20, choices=Action.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    actor_label = models.CharField(max_length=150, blank=True)
+    at = models.DateTimeField(db_index=True)
+    changes = models.JSONField(default=dict)
+    note = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["content_type", "object_id", "at"])]
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.actor_label} {self.action} {self.object_repr}"

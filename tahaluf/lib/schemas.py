@@ -1,0 +1,32 @@
+"""Shared pieces for API schemas: strings that the databases can store, bounded sizes,
+and the rule that unknown fields are rejected."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import AfterValidator, ConfigDict, Field, StringConstraints
+from ninja import Schema
+
+
+def _storable(value: str) -> str:
+    if "\x00" in value:
+        raise ValueError("NUL characters are not allowed.")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ValueError("The text is not valid Unicode.") from None
+    return value
+
+
+def Text(max_length: int) -> type[str]:  # noqa: N802 - reads as a type in schemas
+    return Annotated[  # type: ignore[return-value]
+        str, StringConstraints(max_length=max_length), AfterValidator(_storable)
+    ]
+
+
+PositiveId = Annotated[int, Field(ge=1, le=2**53)]
+
+
+class StrictSchema(Schema):
+    model_config = ConfigDict(extra="forbid")

@@ -1,0 +1,409 @@
+from __future__ import annotations
+
+import datetime
+
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+from django_countries import countries
+
+
+class Kind(models.TextChoices):
+    NGO = "ngo", _("Non-governmental organization")
+    UNION = "union", _("Union or federation of organizations")
+    NHRI = "nhri", _("National human-rights institution")
+    GOVERNMENT = "government", _("Government body")
+    LOCAL_AUTHORITY = "local_authority", _("Local authority")
+    INTERNATIONAL = "international", _("International organization")
+    ACADEMIC = "academic", _("Academic institution")
+    FUND = "fund", _("Fund")
+    COMPANY = "company", _("Company")
+    OTHER = "other", _("Other")
+
+
+def validate_country(value: str) -> None:
+    if value and value not in dict(countries):
+        raise ValidationError(
+            _("“%(code)s” is not an ISO 3166-1 alpha-2 country code, such as PS or EG."),
+            code="invalid_country",
+            params={"code": value},
+        )
+
+
+def current_year() -> int:
+    return datetime.date.today().year
+
+
+def validate_founded_year(value: int) -> None:
+    if value > current_year():
+        raise ValidationError(
+            _("The founding year cannot be in the future."), code="future_year"
+        )
+
+
+class BilingualNameMixin(models.Model):
+    """Records named in Arabic and English; at least one of the two is required.
+    `sort_ar` / `sort_en` hold the name each interface orders by, kept by the services."""
+
+    name_ar = models.CharField(_("name in Arabic"), max_length=300, blank=True)
+    name_en = models.CharField(_("name in English"), max_length=300, blank=True)
+    other_names = models.JSONField(_("other spellings"), default=list, blank=True)
+    sort_ar = models.CharField(max_length=300, editable=False, db_index=True, default="")
+    sort_en = models.CharField(max_length=300, editable=False, db_index=True, default="")
+
+    class Meta:
+        abstract = True
+
+    @property
+    def name(self) -> str:
+        if translation.get_language() == "en":
+            return self.name_en or self.name_ar
+        return self.name_ar or self.name_en
+
+    @property
+    def secondary_name(self) -> str:
+        other = self.name_ar if self.name == self.name_en else self.name_en
+        return "" if other == self.name else other
+
+    def refresh_sort_names(self) -> None:
+        self.sort_ar = (self.name_ar or self.name_en).strip().casefold()[:300]
+        self.sort_en = (self.name_en or self.name_ar).strip().casefold()[:300]
+
+    def clean(self) -> None:
+        super().clean()
+        self.name_ar = self.name_ar.strip()
+        self.name_en = self.name_en.strip()
+        if not self.name_ar and not self.name_en:
+            raise ValidationError(
+                {"name_ar": _("Give a name in Arabic or in English.")}, code="name_required"
+            )
+        if not isinstance(self.other_names, list) or not all(
+            isinstance(item, str) for item in self.other_names
+        ):
+            raise ValidationError({"other_names": _("Other spellings must be a list of names.")})
+        self.other_names = [item.strip() for item in self.other_names if item.strip()]
+
+    def __str__(self) -> str:
+        return self.name_ar or self.name_en
+
+
+class FocusArea(models.Model):
+    """A theme an organization works on. `key` is what CSV files carry."""
+
+    key = models.CharField(_("key"), max_length=100, unique=True)
+    name_ar = models.CharField(_("name in Arabic"), max_length=150, blank=True)
+    name_en = models.CharField(_("name in English"), max_length=150, blank=True)
+
+    class Meta:
+        ordering = ["key"]
+
+    @property
+    def name(self) -> str:
+        if translation.get_language() == "en":
+            return self.name_en or self.name_ar or self.key
+        return self.name_ar or self.name_en or self.key
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Organization(BilingualNameMixin):
+    external_id = models.CharField(
+        _("external identifier"), max_length=100, unique=True, null=True, blank=True
+    )
+    acronym = models.CharField(_("acronym"), max_length=50, blank=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.NGO)
+    country = models.CharField(
+        _("country"), max_length=2, blank=True, validators=[validate_country], db_index=True
+    )
+    city = models.CharField(_("city or governorate"), max_length=150, blank=True, db_index=True)
+    founded_year = models.PositiveSmallIntegerField(
+        _("founding year"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1800), validate_founded_year],
+    )
+    member_count = models.PositiveIntegerField(
+        _("declared member organizations"), null=True, blank=True,
+        validators=[MaxValueValidator(10_000_000)],
+    )
+    member_count_at_least = models.BooleanField(_("member count is a minimum"), default=False)
+    partner_count = models.PositiveIntegerField(
+        _("declared partner organizations"), null=True, blank=True,
+        validators=[MaxValueValidator(10_000_000)],
+    )
+    partner_count_at_least = models.BooleanField(_("partner count is a minimum"), default=False)
+    website = models.URLField(_("website"), max_length=500, blank=True)
+    description_ar = models.TextField(_("description in Arabic"), blank=True, max_length=10_000)
+    description_en = models.TextField(_("description in English"), blank=True, max_length=10_000)
+    focus_areas = models.ManyToManyField(
+        FocusArea, verbose_name=_("focus areas"), blank=True, related_name="organizations"
+    )
+    is_published = models.BooleanField(_("published"), default=False, db_index=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    # Fields a person edits and the history follows, in display order.
+    TRACKED_FIELDS = (
+        "name_ar", "name_en", "acronym", "other_names", "kind", "country", "city",
+        "founded_year", "member_count", "member_count_at_least", "partner_count",
+        "partner_count_at_least", "website", "description_ar", "description_en",
+    )
+
+    class Meta:
+        verbose_name = _("organization")
+        verbose_name_plural = _("organizations")
+        indexes = [
+            models.Index(fields=["is_published", "sort_ar"]),
+            models.Index(fields=["is_published", "sort_en"]),
+            models.Index(fields=["kind", "sort_ar"]),
+        ]
+
+    def clean(self) -> None:
+        super().clean()
+        self.acronym = self.acronym.strip()
+        self.city = self.city.strip()
+        if self.member_count is None:
+            self.member_count_at_least = False
+        if self.partner_count is None:
+            self.partner_count_at_least = False
+
+    @property
+    def country_name(self) -> str:
+        return str(dict(countries).get(self.country, "")) if self.country else ""
+
+    @property
+    def description(self) -> str:
+        if translation.get_language() == "en":
+            return self.description_en or self.description_ar
+        return self.description_ar or self.description_en
+
+    @staticmethod
+    def format_count(count: int | None, at_least: bool) -> str:
+        if count is None:
+            return ""
+        return f"{count}+" if at_least else str(count)
+
+
+class Person(BilingualNameMixin):
+    external_id = models.CharField(
+        _("external identifier"), max_length=100, unique=True, null=True, blank=True
+    )
+    honorific_ar = models.CharField(_("title in Arabic"), max_length=50, blank=True)
+    honorific_en = models.CharField(_("title in English"), max_length=50, blank=True)
+    is_published = models.BooleanField(_("published"), default=False, db_index=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    TRACKED_FIELDS = ("name_ar", "name_en", "other_names", "honorific_ar", "honorific_en")
+
+    class Meta:
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+        indexes = [models.Index(fields=["is_published", "sort_ar"])]
+
+    @property
+    def honorific(self) -> str:
+        if translation.get_language() == "en":
+            return self.honorific_en
+        return self.honorific_ar
+
+
+class DatedMixin(models.Model):
+    start_date = models.DateField(_("from"), null=True, blank=True)
+    end_date = models.DateField(_("until"), null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+    def clean(self) -> None:
+        super().clean()
+        if self.start_date and self.end_date and self.end_date < self.start_date:
+            raise ValidationError(
+                {"end_date": _("The end date cannot be before the start date.")},
+                code="dates_reversed",
+            )
+
+    def is_current(self, on: datetime.date | None = None) -> bool:
+        on = on or datetime.date.today()
+        return (self.start_date is None or self.start_date <= on) and (
+            self.end_date is None or on <= self.end_date
+        )
+
+
+class Position(DatedMixin):
+    """A person holds a post in an organization (“president of Maat”)."""
+
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="positions", verbose_name=_("person")
+    )
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="positions",
+        verbose_name=_("organization"),
+    )
+    title_ar = models.CharField(_("post in Arabic"), max_length=200, blank=True)
+    title_en = models.CharField(_("post in English"), max_length=200, blank=True)
+
+    TRACKED_FIELDS = ("person", "organization", "title_ar", "title_en", "start_date", "end_date")
+
+    class Meta:
+        verbose_name = _("position")
+        verbose_name_plural = _("positions")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True)
+                | Q(start_date__isnull=True)
+                | Q(end_date__gte=models.F("start_date")),
+                name="position_dates_in_order",
+            )
+        ]
+
+    def clean(self) -> None:
+        super().clean()
+        self.title_ar = self.title_ar.strip()
+        self.title_en = self.title_en.strip()
+        if not self.title_ar and not self.title_en:
+            raise ValidationError({"title_ar": _("Name the post in Arabic or in English.")})
+
+    @property
+    def title(self) -> str:
+        if translation.get_language() == "en":
+            return self.title_en or self.title_ar
+        return self.title_ar or self.title_en
+
+    def __str__(self) -> str:
+        return f"{self.person} — {self.title} — {self.organization}"
+
+
+class UnionMembership(DatedMixin):
+    """`member` belongs to the union or federation `union`. No cycles: see services."""
+
+    union = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="member_links",
+        verbose_name=_("union"),
+    )
+    member = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="union_links",
+        verbose_name=_("member"),
+    )
+
+    TRACKED_FIELDS = ("union", "member", "start_date", "end_date")
+
+    class Meta:
+        verbose_name = _("union membership")
+        verbose_name_plural = _("union memberships")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(union=models.F("member")), name="union_membership_not_self"
+            ),
+            models.UniqueConstraint(
+                fields=["union", "member"], name="union_membership_once"
+            ),
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True)
+                | Q(start_date__isnull=True)
+                | Q(end_date__gte=models.F("start_date")),
+                name="union_membership_dates_in_order",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member} ∈ {self.union}"
+
+
+class Source(models.Model):
+    """Where a fact came from: an article, a document, a person."""
+
+    title = models.CharField(_("title"), max_length=500)
+    url = models.URLField(_("address"), max_length=1000, blank=True)
+    published_on = models.DateField(_("date"), null=True, blank=True)
+    publisher = models.CharField(_("publisher or author"), max_length=300, blank=True)
+    external_id = models.CharField(max_length=100, unique=True, null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    TRACKED_FIELDS = ("title", "url", "published_on", "publisher")
+
+    class Meta:
+        verbose_name = _("source")
+        verbose_name_plural = _("sources")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Citation(models.Model):
+    """A source attached to a record, optionally for one fact (field) with a quote."""
+
+    source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="citations")
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+    object_id = models.BigIntegerField()
+    record = GenericForeignKey("content_type", "object_id")
+    field = models.CharField(_("fact"), max_length=100, blank=True)
+    quote = models.TextField(_("quote"), blank=True, max_length=5000)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["content_type", "object_id"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "content_type", "object_id", "field"], name="citation_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source} → {self.field or '*'}"
+
+
+class ImportJob(models.Model):
+    """An upload being imported by the worker; the page shows its progress."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Waiting to start")
+        VALIDATING = "validating", _("Checking every row")
+        WRITING = "writing", _("Writing")
+        FAILED = "failed", _("Not imported: the file has problems")
+        DONE = "done", _("Imported")
+
+    file = models.FileField(upload_to="imports/%Y/%m/")
+    original_name = models.CharField(max_length=255)
+    publish = models.BooleanField(default=False)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.QUEUED)
+    done_rows = models.PositiveIntegerField(default=0)
+    total_rows = models.PositiveIntegerField(default=0)
+    created_count = models.PositiveIntegerField(default=0)
+    updated_count = models.PositiveIntegerField(default=0)
+    unchanged_count = models.PositiveIntegerField(default=0)
+    problems = models.JSONField(default=list, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in {self.Status.FAILED, self.Status.DONE}
+
+    @property
+    def percent(self) -> int:
+        if self.status == self.Status.DONE:
+            return 100
+        if not self.total_rows:
+            return 0
+        # Validation is the first half of the bar, writing the second.
+        share = min(self.done_rows / self.total_rows, 1.0)
+        return int(share * 50) + (50 if self.status == self.Status.WRITING else 0)

@@ -1,0 +1,54 @@
+"""Background work for organizations, run by the worker (`tahaluf worker`)."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import override
+from django_tasks import task
+
+from tahaluf.organizations.importing import ImportInvalid, import_organizations
+from tahaluf.organizations.models import ImportJob
+
+
+def _progress_saver(job_id: int):  # type: ignore[no-untyped-def]
+    last = {"done": -1}
+
+    def progress(phase: str, done: int, total: int) -> None:
+        status = ImportJob.Status.WRITING if phase == "writing" else ImportJob.Status.VALIDATING
+        # Report in steps of 1 %, outside the import's own transaction when possible.
+        if done == total or done - last["done"] >= max(total // 100, 1):
+            last["done"] = done
+            ImportJob.objects.filter(pk=job_id).update(
+                status=status, done_rows=done, total_rows=total
+            )
+
+    return progress
+
+
+@task()
+def run_import_job(job_id: int) -> None:
+    job = ImportJob.objects.select_related("created_by").get(pk=job_id)
+    if job.is_finished:
+        return
+    with job.file.open("rb") as handle:
+        data = handle.read()
+    try:
+        with override("en"):
+            report = import_organizations(
+                data, actor=job.created_by, publish=job.publish,
+                progress=_progress_saver(job.pk),
+            )
+    except ImportInvalid as invalid:
+        ImportJob.objects.filter(pk=job.pk).update(
+            status=ImportJob.Status.FAILED,
+            problems=[problem.as_dict() for problem in invalid.problems],
+            finished_at=timezone.now(),
+        )
+        return
+    with transaction.atomic():
+        ImportJob.objects.filter(pk=job.pk).update(
+            status=ImportJob.Status.DONE, created_count=report.created,
+            updated_count=report.updated, unchanged_count=report.unchanged,
+            total_rows=report.total, done_rows=report.total, finished_at=timezone.now(),
+        )
