@@ -4,6 +4,7 @@ environment variable and documented in docs/settings.md (a test checks that)."""
 from __future__ import annotations
 
 import secrets
+import sys
 from pathlib import Path
 
 from django.utils.translation import gettext_lazy as _
@@ -28,6 +29,8 @@ def _secret_key() -> str:
 
 
 SECRET_KEY = _secret_key()
+# Under pytest: background tasks run at once and passwords hash fast.
+TESTING = "pytest" in sys.modules
 DEBUG = env_bool("TAHALUF_DEBUG", False)
 ALLOWED_HOSTS = env_list("TAHALUF_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("TAHALUF_CSRF_TRUSTED_ORIGINS", [])
@@ -90,6 +93,7 @@ DATABASES = {
         base_dir=BASE_DIR,
     )
 }
+FORMS_URLFIELD_ASSUME_HTTPS = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -105,6 +109,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+if TESTING:
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 # Login throttling: failures counted per username and per client address in a sliding window.
 TAHALUF_LOGIN_WINDOW_MINUTES = env_int("TAHALUF_LOGIN_WINDOW_MINUTES", 30)
@@ -132,6 +139,7 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)
 WHITENOISE_USE_FINDERS = True
 MEDIA_ROOT = VAR_DIR / "media"
 
@@ -145,7 +153,7 @@ TASKS = {
     "default": {
         "BACKEND": (
             "django_tasks.backends.immediate.ImmediateBackend"
-            if env_bool("TAHALUF_TASKS_IMMEDIATE", False)
+            if TESTING or env_bool("TAHALUF_TASKS_IMMEDIATE", False)
             else "django_tasks_db.DatabaseBackend"
         )
     }
