@@ -182,7 +182,11 @@ def cmd_user(args: argparse.Namespace) -> int:
 def cmd_demo(args: argparse.Namespace) -> int:
     from tahaluf.demo.loader import load_demo
 
-    summary = load_demo(password=args.password)
+    try:
+        summary = load_demo(password=args.password)
+    except RuntimeError as error:  # e.g. a user "amal" exists with another role
+        print(f"error: {error}", file=sys.stderr)
+        return 1
     for line in summary:
         print(line)
     return 0

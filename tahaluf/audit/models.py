@@ -1,6 +1,9 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
+from django.core.exceptions import FieldDoesNotExist
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
@@ -41,5 +44,33 @@ class Change(models.Model):
         indexes = [models.Index(fields=["content_type", "object_id", "at"])]
         ordering = ["-at", "-pk"]
 
+    def labelled_changes(self) -> list[tuple[str, Any, Any]]:
+        """(label in the reader's language, before, after) for each changed field."""
+        model = self.content_type.model_class()
+        rows = []
+        for name, values in self.changes.items():
+            label = EXTRA_LABELS.get(name)
+            if label is None and model is not None:
+                try:
+                    label = model._meta.get_field(name).verbose_name
+                except FieldDoesNotExist:
+                    label = name
+            old, new = (list(values) + [None, None])[:2]
+            rows.append((str(label or name), old, new))
+        return rows
+
     def __str__(self) -> str:
         return f"{self.actor_label} {self.action} {self.object_repr}"
+
+
+# Entries in `changes` that are not fields of the record itself.
+EXTRA_LABELS = {
+    "focus_areas": _("focus areas"),
+    "is_published": _("published"),
+    "position": _("post"),
+    "union_membership": _("union membership"),
+    "source": _("source"),
+    "fact": _("fact"),
+    "api_token": _("API token"),
+    "is_active": _("active"),
+}

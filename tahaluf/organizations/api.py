@@ -7,11 +7,12 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
-from ninja import Query, Router
+from ninja import Query, Router, Schema
+from ninja.errors import ValidationError as SchemaValidationError
 from pydantic import Field
 
 from tahaluf.accounts import permissions
-from tahaluf.lib.schemas import PositiveId, StrictSchema, Text
+from tahaluf.lib.schemas import Country, PositiveId, StrictSchema, Text
 from tahaluf.organizations import services
 from tahaluf.organizations.access import (
     get_organization_for_user,
@@ -33,14 +34,18 @@ Limit = Field(25, ge=1, le=200)
 Offset = Field(0, ge=0, le=10**9)
 
 
-class Error(StrictSchema):
+# Output schemas are plain `Schema`: `extra="forbid"` is for input only, and on output it makes
+# django-ninja validate the raw model first, before resolvers (such as focus_areas) run.
+
+
+class Error(Schema):
     detail: Any
 
 
 # Organizations ---------------------------------------------------------------------------
 
 
-class OrganizationOut(StrictSchema):
+class OrganizationOut(Schema):
     id: int
     external_id: str | None
     name_ar: str
@@ -75,7 +80,7 @@ class OrganizationIn(StrictSchema):
     acronym: Text(50) = ""
     other_names: list[Text(300)] = Field(default_factory=list, max_length=50)
     kind: KindName = "ngo"
-    country: Text(2) = ""
+    country: Country = ""
     city: Text(150) = ""
     founded_year: int | None = Field(None, ge=1800, le=9999)
     member_count: int | None = Field(None, ge=0, le=10_000_000)
@@ -96,7 +101,7 @@ class OrganizationPatch(StrictSchema):
     acronym: Text(50) | None = None
     other_names: list[Text(300)] | None = Field(None, max_length=50)
     kind: KindName | None = None
-    country: Text(2) | None = None
+    country: Country | None = None
     city: Text(150) | None = None
     founded_year: int | None = Field(None, ge=1800, le=9999)
     member_count: int | None = Field(None, ge=0, le=10_000_000)
@@ -121,11 +126,22 @@ class OrganizationFilters(StrictSchema):
     offset: int = Offset
 
 
-class OrganizationPage(StrictSchema):
+class OrganizationPage(Schema):
     count: int
     limit: int
     offset: int
     items: list[OrganizationOut]
+
+
+def _refuse_unknown_parameters(request: HttpRequest, filters: type[Schema]) -> None:
+    """A misspelt filter (`?contry=EG`) is an error, not a silent "everything"."""
+    unknown = sorted(set(request.GET) - set(filters.model_fields))
+    if unknown:
+        raise SchemaValidationError([
+            {"type": "extra_forbidden", "loc": ["query", name],
+             "msg": "Extra inputs are not permitted"}
+            for name in unknown
+        ])
 
 
 # Nullable fields that PATCH may set to null; for the others null means "leave as is".
@@ -141,6 +157,7 @@ def _organization_page(queryset: QuerySet[Organization], limit: int, offset: int
 @router.get("organizations", response=OrganizationPage, tags=["organizations"])
 def organizations_list(request: HttpRequest, filters: Query[OrganizationFilters]) -> dict[str, Any]:
     """Organizations the caller may see, ordered by Arabic name."""
+    _refuse_unknown_parameters(request, OrganizationFilters)
     queryset = permissions.visible_organizations(request.auth, Organization.objects.all())
     if filters.q:
         needle = filters.q.strip().casefold()
@@ -202,7 +219,7 @@ def organizations_update(
             actor=request.auth, organization=organization, data=data,
             focus_areas=None if focus is None else services.focus_areas_resolve(focus),
         )
-    if is_published is not None:
+    if is_published is not None and is_published != organization.is_published:
         services.record_set_published(actor=request.auth, record=organization,
                                       published=is_published)
     return organization
@@ -219,7 +236,7 @@ def organizations_delete(request: HttpRequest, organization_id: PositiveId) -> t
 # People ----------------------------------------------------------------------------------
 
 
-class PersonOut(StrictSchema):
+class PersonOut(Schema):
     id: int
     external_id: str | None
     name_ar: str
@@ -259,7 +276,7 @@ class PersonFilters(StrictSchema):
     offset: int = Offset
 
 
-class PersonPage(StrictSchema):
+class PersonPage(Schema):
     count: int
     limit: int
     offset: int
@@ -268,6 +285,7 @@ class PersonPage(StrictSchema):
 
 @router.get("people", response=PersonPage, tags=["people"])
 def people_list(request: HttpRequest, filters: Query[PersonFilters]) -> dict[str, Any]:
+    _refuse_unknown_parameters(request, PersonFilters)
     queryset = permissions.visible_people(request.auth, Person.objects.all())
     if filters.q:
         needle = filters.q.strip().casefold()
@@ -309,7 +327,7 @@ def people_update(request: HttpRequest, person_id: PositiveId, payload: PersonPa
         raise PermissionDenied("Only the secretariat sets external identifiers.")
     if data:
         person = services.person_update(actor=request.auth, person=person, data=data)
-    if is_published is not None:
+    if is_published is not None and is_published != person.is_published:
         services.record_set_published(actor=request.auth, record=person, published=is_published)
     return person
 
@@ -324,7 +342,7 @@ def people_delete(request: HttpRequest, person_id: PositiveId) -> tuple[int, Non
 # Positions -------------------------------------------------------------------------------
 
 
-class PositionOut(StrictSchema):
+class PositionOut(Schema):
     id: int
     person_id: int
     organization_id: int
@@ -357,7 +375,7 @@ class PositionFilters(StrictSchema):
     offset: int = Offset
 
 
-class PositionPage(StrictSchema):
+class PositionPage(Schema):
     count: int
     limit: int
     offset: int
@@ -366,6 +384,7 @@ class PositionPage(StrictSchema):
 
 @router.get("positions", response=PositionPage, tags=["positions"])
 def positions_list(request: HttpRequest, filters: Query[PositionFilters]) -> dict[str, Any]:
+    _refuse_unknown_parameters(request, PositionFilters)
     organizations = permissions.visible_organizations(request.auth, Organization.objects.all())
     people = permissions.visible_people(request.auth, Person.objects.all())
     queryset = Position.objects.filter(
@@ -417,7 +436,7 @@ def positions_delete(request: HttpRequest, position_id: PositiveId) -> tuple[int
 # Union memberships -----------------------------------------------------------------------
 
 
-class UnionMembershipOut(StrictSchema):
+class UnionMembershipOut(Schema):
     id: int
     union_id: int
     member_id: int
@@ -444,7 +463,7 @@ class UnionMembershipFilters(StrictSchema):
     offset: int = Offset
 
 
-class UnionMembershipPage(StrictSchema):
+class UnionMembershipPage(Schema):
     count: int
     limit: int
     offset: int
@@ -455,6 +474,7 @@ class UnionMembershipPage(StrictSchema):
 def union_memberships_list(
     request: HttpRequest, filters: Query[UnionMembershipFilters]
 ) -> dict[str, Any]:
+    _refuse_unknown_parameters(request, UnionMembershipFilters)
     organizations = permissions.visible_organizations(request.auth, Organization.objects.all())
     queryset = UnionMembership.objects.filter(
         union__in=organizations.values("pk"), member__in=organizations.values("pk")

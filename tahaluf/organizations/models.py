@@ -72,8 +72,15 @@ class BilingualNameMixin(models.Model):
         return "" if other == self.name else other
 
     def refresh_sort_names(self) -> None:
-        self.sort_ar = (self.name_ar or self.name_en).strip().casefold()[:300]
-        self.sort_en = (self.name_en or self.name_ar).strip().casefold()[:300]
+        self.sort_ar, self.sort_en = self.sort_names(self.name_ar, self.name_en)
+
+    @staticmethod
+    def sort_names(name_ar: str, name_en: str) -> tuple[str, str]:
+        """The (sort_ar, sort_en) pair for these names; the CSV import uses it directly."""
+        return (
+            (name_ar or name_en).strip().casefold()[:300],
+            (name_en or name_ar).strip().casefold()[:300],
+        )
 
     def clean(self) -> None:
         super().clean()
@@ -363,6 +370,17 @@ class Citation(models.Model):
                 fields=["source", "content_type", "object_id", "field"], name="citation_once"
             )
         ]
+
+    @property
+    def field_label(self) -> str:
+        """The fact's name in the reader's language ("Founding year"), not the column name."""
+        if not self.field:
+            return ""
+        model = self.content_type.model_class()
+        try:
+            return str(model._meta.get_field(self.field).verbose_name) if model else self.field
+        except Exception:  # a field removed since the citation was made
+            return self.field
 
     def __str__(self) -> str:
         return f"{self.source} → {self.field or '*'}"

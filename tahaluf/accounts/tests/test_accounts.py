@@ -32,6 +32,7 @@ class LoginTests(BaseTestCase):
 
     def test_it_throttles_after_five_failures_for_a_username(self) -> None:
         client = Client()
+        client.cookies["tahaluf_language"] = "en"
         for attempt in range(5):
             response = self.login(client, "badr", "wrong-password", address=f"10.0.1.{attempt}")
             self.assertContains(response, "wrong", status_code=400)

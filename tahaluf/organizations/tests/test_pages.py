@@ -73,7 +73,11 @@ class ProfileTests(BaseTestCase):
         history = self.client_for("amal").get(f"/organizations/{self.cast.gucc.pk}/")
         self.assertContains(history, 'id="history"')
         self.assertContains(history, "خان يونس")
-        self.assertContains(history, "<td>city</td>", html=False)
+        with self.settings(LANGUAGE_CODE="en"):
+            english = self.client_for("amal")
+            english.cookies["tahaluf_language"] = "en"
+            self.assertContains(english.get(f"/organizations/{self.cast.gucc.pk}/"),
+                                "<td>city or governorate</td>", html=False)
         public = self.client_for("anonymous").get(f"/organizations/{self.cast.gucc.pk}/")
         self.assertNotContains(public, 'id="history"')
 
@@ -146,7 +150,7 @@ class EditingTests(BaseTestCase):
         response = amal.post(f"/organizations/{self.cast.maat.pk}/members/new/",
                              {"member": self.cast.gucc.pk})
         self.assertEqual(response.status_code, 400)
-        self.assertContains(response, "circle", status_code=400)
+        self.assertContains(response, "حلقة مغلقة", status_code=400)  # Arabic by default
         self.assertEqual(UnionMembership.objects.count(), 1)
 
     def test_it_lets_amal_record_a_post_and_attach_a_source(self) -> None:

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import translation
 
 from tahaluf.audit.models import Change
 from tahaluf.audit.services import history_for
@@ -77,7 +78,7 @@ class UnionMembershipServiceTests(BaseTestCase):
     def test_it_refuses_a_membership_cycle_with_a_clear_message(self) -> None:
         services.union_membership_create(actor=self.cast.amal, union=self.cast.gucc,
                                          member=self.cast.maat, data={})
-        with self.assertRaises(ValidationError) as raised:
+        with self.assertRaises(ValidationError) as raised, translation.override("en"):
             services.union_membership_create(actor=self.cast.amal, union=self.cast.maat,
                                              member=self.cast.gucc, data={})
         message = " ".join(raised.exception.message_dict["member"])
