@@ -24,6 +24,10 @@ def _edits_organization(user: Any, organization_id: int | None) -> bool:
     )
 
 
+def can_manage_users(user: Any) -> bool:
+    return is_secretariat(user)
+
+
 # Organizations ---------------------------------------------------------------------------
 
 

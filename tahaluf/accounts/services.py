@@ -63,6 +63,26 @@ def user_deactivate(*, actor: Any, user: User) -> None:
                   changes={"is_active": [True, False]})
 
 
+@transaction.atomic
+def user_reactivate(*, actor: Any, user: User) -> None:
+    if user.is_active:
+        return
+    user.is_active = True
+    user.save(update_fields=["is_active"])
+    change_record(actor=actor, record=user, action=Action.UPDATE,
+                  changes={"is_active": [False, True]})
+
+
+@transaction.atomic
+def user_set_password(*, actor: Any, user: User, password: str) -> None:
+    """Set a new password (checked against the rules) and end the user's other sessions."""
+    validate_password(password, user)
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    change_record(actor=actor, record=user, action=Action.UPDATE,
+                  changes={"password": ["••••", "••••"]})
+
+
 def user_sessions_end(*, user: User) -> int:
     """Delete every stored session of this user. (Sessions are also refused for inactive
     users at each request; this makes the end immediate and visible in the table.)"""
