@@ -113,6 +113,27 @@ def can_view_person(user: Any, person: Person) -> bool:
     return person.is_published or can_edit_person(user, person)
 
 
+# Sources ---------------------------------------------------------------------------------
+
+
+def visible_sources(user: Any, queryset: QuerySet[Any]) -> QuerySet[Any]:
+    """Sources cited on a record the user may see; the secretariat sees them all."""
+    if is_secretariat(user):
+        return queryset
+    from django.contrib.contenttypes.models import ContentType
+
+    from tahaluf.organizations.models import Citation, Organization, Person
+
+    organizations = visible_organizations(user, Organization.objects.all()).values("pk")
+    people = visible_people(user, Person.objects.all()).values("pk")
+    cited = Citation.objects.filter(
+        Q(content_type=ContentType.objects.get_for_model(Organization),
+          object_id__in=organizations)
+        | Q(content_type=ContentType.objects.get_for_model(Person), object_id__in=people)
+    ).values("source_id")
+    return queryset.filter(pk__in=cited)
+
+
 # Records in general ----------------------------------------------------------------------
 
 

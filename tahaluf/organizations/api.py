@@ -214,6 +214,8 @@ def organizations_update(
     if is_published is not None and is_published != organization.is_published:
         if not permissions.can_publish(request.auth):
             raise PermissionDenied("Only the secretariat publishes records.")
+    if "external_id" in data and not permissions.is_secretariat(request.auth):
+        raise PermissionDenied("Only the secretariat sets external identifiers.")
     if data or focus is not None:
         organization = services.organization_update(
             actor=request.auth, organization=organization, data=data,

@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
+from tahaluf.accounts import permissions
 from tahaluf.organizations.models import (
     FocusArea,
     Kind,
@@ -133,8 +134,11 @@ class CitationForm(forms.Form):
         label=_("Quote"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
     )
 
-    def __init__(self, *args: Any, record: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, record: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["source"].queryset = permissions.visible_sources(
+            user, Source.objects.order_by("title")
+        )
         choices = [("", _("The whole record"))]
         for name in record.TRACKED_FIELDS:
             choices.append((name, record._meta.get_field(name).verbose_name))

@@ -12,7 +12,8 @@ import datetime
 import io
 import operator
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,6 +21,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import connection, transaction
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
@@ -42,6 +44,14 @@ IMPORTED_FIELDS = [
 MAX_LENGTHS = {"external_id": 100, "name_ar": 300, "name_en": 300, "acronym": 50,
                "city": 150, "website": 500}
 COUNT_PATTERN = re.compile(r"^(\d{1,8})(\+?)$")
+# Web addresses of the plainest shape (http or https, an ASCII host name ending in a
+# letters-only top-level domain, no port or user, a path of unreserved characters). Every
+# such address of at most 253 characters is one that Django's URLValidator accepts (a test
+# checks it), so these skip its slower checks; every other address goes through it.
+PLAIN_URL = re.compile(
+    r"https?://(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}"
+    r"(?:/[A-Za-z0-9._~%/?#=&+-]*)?"
+)
 BATCH_SIZE = 2000
 
 PROBLEM_MESSAGES = {
@@ -195,7 +205,9 @@ class _Validator:
                 counts[name] = (None, False)
                 problems.append(RowProblem(number, name, "count", {"value": text}))
         website = values["website"]
-        if website and len(website) <= MAX_LENGTHS["website"]:
+        if website and len(website) <= MAX_LENGTHS["website"] and not (
+            len(website) <= 253 and PLAIN_URL.fullmatch(website)
+        ):
             try:
                 self.url_validator(website)
             except ValidationError:
@@ -357,13 +369,69 @@ def import_organizations(
     with every problem found (up to a cap) and writes nothing if any row is bad."""
     rows, _problems = read_and_validate(data, progress)
     report = ImportReport(total=len(rows))
-    with transaction.atomic():
+    with transaction.atomic(), _sqlite_page_cache(megabytes=64):
         _write(rows, actor=actor, publish=publish, report=report, progress=progress)
     return report
 
 
+@contextmanager
+def _sqlite_page_cache(*, megabytes: int) -> Iterator[None]:
+    """SQLite keeps 2 MB of pages per connection by default: a large import through ten
+    indexes then keeps writing pages out and reading them back. Allow this connection more
+    for the import (used only as pages are read), then set it back."""
+    if connection.vendor != "sqlite":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA cache_size")
+        previous = int(cursor.fetchone()[0])
+        cursor.execute(f"PRAGMA cache_size = {-1024 * megabytes}")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"PRAGMA cache_size = {previous}")
+
+
 # What the history of an imported record lists: the imported fields, then the focus areas.
 HISTORY_FIELDS = [*IMPORTED_FIELDS, "focus_areas"]
+
+
+def _existing(
+    external_ids: list[str],
+) -> tuple[dict[str, tuple[Any, ...]], dict[int, list[str]]]:
+    """The organizations named by these external ids, as tuples (pk, *IMPORTED_FIELDS) of
+    the values the ORM reads, and their focus area keys by pk. A file that names a good part
+    of the table reads the whole table in one pass; a small one asks by id, in chunks."""
+    columns = ("pk", *IMPORTED_FIELDS)
+    links = Organization.focus_areas.through.objects.values_list(
+        "organization_id", "focusarea__key"
+    )
+    existing: dict[str, tuple[Any, ...]] = {}
+    if Organization.objects.count() <= 2 * len(external_ids):
+        wanted = set(external_ids)
+        for values in Organization.objects.filter(external_id__isnull=False).values_list(
+            *columns
+        ):
+            if values[1] in wanted:
+                existing[values[1]] = values
+        found_links: Iterable[tuple[int, str]] = links if existing else []
+    else:
+        for chunk in _in_chunks(external_ids):
+            for values in Organization.objects.filter(external_id__in=chunk).values_list(
+                *columns
+            ):
+                existing[values[1]] = values
+        found_links = [
+            link for chunk in _in_chunks([values[0] for values in existing.values()])
+            for link in links.filter(organization_id__in=chunk)
+        ]
+    pks = {values[0] for values in existing.values()}
+    focus: dict[int, list[str]] = {}
+    for org_id, key in found_links:
+        if org_id in pks:
+            focus.setdefault(org_id, []).append(key)
+    return existing, focus
 
 
 def _write(
@@ -371,21 +439,8 @@ def _write(
     progress: ProgressCallback,
 ) -> None:
     total = len(rows)
-    # Existing records as plain tuples (pk, *IMPORTED_FIELDS), values as the ORM reads them.
-    existing: dict[str, tuple[Any, ...]] = {}
-    for chunk in _in_chunks([row["external_id"] for row in rows]):
-        for values in Organization.objects.filter(external_id__in=chunk).values_list(
-            "pk", *IMPORTED_FIELDS
-        ):
-            existing[values[1]] = values
+    existing, existing_focus = _existing([row["external_id"] for row in rows])
     through = Organization.focus_areas.through
-    existing_focus: dict[int, list[str]] = {}
-    for chunk in _in_chunks([values[0] for values in existing.values()]):
-        for org_id, key in through.objects.filter(organization_id__in=chunk).values_list(
-            "organization_id", "focusarea__key"
-        ):
-            existing_focus.setdefault(org_id, []).append(key)
-
     focus_by_key = {key: area.pk for key, area in
                     _focus_areas_for(row["focus_areas"] for row in rows).items()}
     now = timezone.now()
@@ -425,15 +480,17 @@ def _write(
                      "actor_label": label, "at": now}
     imported = _BulkInsert(Change, varying=["object_id", "object_repr", "changes"],
                            fixed={**history_fixed, "action": Action.IMPORT, "note": ""})
+    last_pk = Organization.objects.aggregate(last=Max("pk"))["last"] or 0
     for batch in _in_chunks(to_create, BATCH_SIZE):
         organizations.run(
             (*(row[name] for name in IMPORTED_FIELDS),
              *BilingualNameMixin.sort_names(row["name_ar"], row["name_en"]))
             for row in batch
         )
-        pks = dict(Organization.objects.filter(
-            external_id__in=[row["external_id"] for row in batch]
-        ).values_list("external_id", "pk"))
+        # Keys only grow, so the batch's keys are above the last one seen. (Rows another
+        # transaction committed meanwhile may come along; they are not looked up.)
+        pks = dict(Organization.objects.filter(pk__gt=last_pk).values_list("external_id", "pk"))
+        last_pk = max(pks[row["external_id"]] for row in batch)
         links.run(
             (pks[row["external_id"]], focus_by_key[key])
             for row in batch for key in row["focus_areas"]

@@ -271,7 +271,7 @@ def position_delete(request: HttpRequest, pk: int) -> HttpResponse:
 def _add_source(request: HttpRequest, record: Any, redirect_to: str) -> HttpResponse:
     if not permissions.can_attach_source(request.user, record):
         raise PermissionDenied
-    form = CitationForm(request.POST or None, record=record)
+    form = CitationForm(request.POST or None, record=record, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

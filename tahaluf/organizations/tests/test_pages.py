@@ -178,3 +178,18 @@ class PeoplePageTests(BaseTestCase):
                   {"name_ar": "يسري درويش", "name_en": "Yousri Darwish", "honorific_ar": "أ."})
         self.cast.yousri.refresh_from_db()
         self.assertEqual(self.cast.yousri.honorific_ar, "أ.")
+
+
+class SourceChoiceTests(BaseTestCase):
+    def test_it_offers_badr_only_sources_cited_on_records_he_may_see(self) -> None:
+        services.source_attach(actor=self.cast.amal, record=self.cast.hidden,
+                               source_data={"title": "مصدر سري"})
+        services.source_attach(actor=self.cast.amal, record=self.cast.maat,
+                               source_data={"title": "مصدر علني"})
+        page = self.client_for("badr").get(f"/organizations/{self.cast.gucc.pk}/sources/new/")
+        self.assertContains(page, "مصدر علني")
+        self.assertNotContains(page, "مصدر سري")
+        self.assertContains(
+            self.client_for("amal").get(f"/organizations/{self.cast.gucc.pk}/sources/new/"),
+            "مصدر سري",
+        )
