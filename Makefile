@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 MO := locale/ar/LC_MESSAGES/django.mo
 
-.PHONY: run test test-sqlite test-postgres test-browser bench lint system-deps messages demo
+.PHONY: run test test-sqlite test-postgres test-browser bench lint system-deps messages demo openapi
 
 $(STAMP): pyproject.toml
 	python3 -m venv $(VENV)
@@ -44,3 +44,8 @@ bench: messages
 lint: $(STAMP)
 	$(VENV)/bin/ruff check tahaluf bench
 	$(VENV)/bin/ruff format --check tahaluf bench
+
+# Refresh the committed OpenAPI snapshot after changing the API (tahaluf/tests/test_docs.py).
+openapi: $(STAMP)
+	$(PY) -m tahaluf.lib.openapi_snapshot > docs/openapi.json.partial
+	mv docs/openapi.json.partial docs/openapi.json

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied, RequestDataTooBig, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.middleware.csrf import CsrfViewMiddleware
 from ninja import NinjaAPI
@@ -42,7 +42,37 @@ class RequestUser:
         return user
 
 
-api = NinjaAPI(
+ERROR_SCHEMA = {"$ref": "#/components/schemas/Error"}  # organizations.api.Error
+COMMON_ERRORS = {
+    401: "Unauthorized: the bearer token is not valid (wrong, revoked, or its user deactivated)",
+    422: "Unprocessable Entity: a parameter or field is not valid; `detail` lists each one",
+}
+BODY_ERRORS = {
+    400: "Bad Request: the body is not JSON",
+    413: "Content Too Large: the body is larger than the server accepts",
+}
+
+
+class TahalufAPI(NinjaAPI):
+    def get_openapi_schema(self, **kwargs: Any) -> Any:
+        """Every operation may answer 401 (bad token) and 422 (bad parameter); those with a
+        body also 400 (not JSON) and 413 (too large). django-ninja cannot know; say it here."""
+        schema = super().get_openapi_schema(**kwargs)
+        for methods in schema["paths"].values():
+            for operation in methods.values():
+                errors = {**COMMON_ERRORS, **(BODY_ERRORS if "requestBody" in operation else {})}
+                for status, description in errors.items():
+                    operation["responses"].setdefault(
+                        status,
+                        {
+                            "description": description,
+                            "content": {"application/json": {"schema": ERROR_SCHEMA}},
+                        },
+                    )
+        return schema
+
+
+api = TahalufAPI(
     title="Tahaluf API",
     version="1",
     description=(
@@ -77,14 +107,31 @@ def on_permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpRes
     return api.create_response(request, {"detail": message}, status=403)
 
 
+@api.exception_handler(RequestDataTooBig)
+def on_too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+    return api.create_response(request, {"detail": "The request body is too large."}, status=413)
+
+
 @api.exception_handler(Http404)
 def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
     return api.create_response(request, {"detail": "Not found."}, status=404)
 
 
+def _schema_errors(errors: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """django-ninja names the body parameter in `loc` (["body", "payload", "name_ar"]); drop it,
+    so that schema errors and service errors both say ["body", "name_ar"]."""
+    fixed = []
+    for error in errors:
+        loc = list(error.get("loc", ()))
+        if loc[:2] == ["body", "payload"]:
+            loc = ["body", *loc[2:]]
+        fixed.append({**error, "loc": loc})
+    return fixed
+
+
 @api.exception_handler(NinjaValidationError)
 def on_schema_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
-    return api.create_response(request, {"detail": exc.errors}, status=422)
+    return api.create_response(request, {"detail": _schema_errors(exc.errors)}, status=422)
 
 
 from tahaluf.organizations.api import router as organizations_router  # noqa: E402
