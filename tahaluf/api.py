@@ -10,6 +10,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, RequestDataTooBig, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.middleware.csrf import CsrfViewMiddleware
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -29,7 +30,7 @@ class RequestUser:
             scheme, _space, key = header.partition(" ")
             user = token_authenticate(key.strip()) if scheme.lower() == "bearer" else None
             if user is None:
-                raise AuthenticationError(401, "The bearer token is not valid.")
+                raise AuthenticationError(401, _("The bearer token is not valid."))
             request.user = user
             return user
         user = getattr(request, "user", None) or AnonymousUser()
@@ -38,7 +39,7 @@ class RequestUser:
                 request, lambda r: HttpResponse(), (), {}
             )
             if reason is not None:
-                raise PermissionDenied("CSRF check failed.")
+                raise PermissionDenied(_("The CSRF check failed: send the X-CSRFToken header."))
         return user
 
 
@@ -103,7 +104,7 @@ def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpRespo
 
 @api.exception_handler(PermissionDenied)
 def on_permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
-    message = str(exc) or "You may not do this."
+    message = str(exc) or _("You may not do this.")
     return api.create_response(request, {"detail": message}, status=403)
 
 
@@ -114,7 +115,7 @@ def on_too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
 
 @api.exception_handler(Http404)
 def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
-    return api.create_response(request, {"detail": "Not found."}, status=404)
+    return api.create_response(request, {"detail": _("Not found.")}, status=404)
 
 
 def _schema_errors(errors: list[dict[str, Any]]) -> list[dict[str, Any]]:

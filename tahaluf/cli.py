@@ -77,12 +77,15 @@ def cmd_import(args: argparse.Namespace) -> int:
         bar.close()
         print(translation.gettext("Nothing was imported. Problems:"), file=sys.stderr)
         for problem in invalid.problems:
-            print(f"  row {problem.row}, column {problem.column or '-'}: {problem.message()}",
-                  file=sys.stderr)
+            print("  " + translation.gettext("row %(row)s, column %(column)s: %(message)s") % {
+                "row": problem.row, "column": problem.column or "-",
+                "message": problem.message()}, file=sys.stderr)
         return 1
     bar.close()
-    print(f"{report.total} rows: {report.created} created, {report.updated} updated, "
-          f"{report.unchanged} unchanged")
+    print(translation.gettext(
+        "%(total)s rows: %(created)s created, %(updated)s updated, %(unchanged)s unchanged"
+    ) % {"total": report.total, "created": report.created, "updated": report.updated,
+         "unchanged": report.unchanged})
     return 0
 
 

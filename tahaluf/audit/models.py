@@ -49,14 +49,15 @@ class Change(models.Model):
         model = self.content_type.model_class()
         rows = []
         for name, values in self.changes.items():
-            label = EXTRA_LABELS.get(name)
-            if label is None and model is not None:
+            field = None
+            if model is not None:
                 try:
-                    label = model._meta.get_field(name).verbose_name
+                    field = model._meta.get_field(name)
                 except FieldDoesNotExist:
-                    label = name
+                    field = None
+            label = EXTRA_LABELS.get(name) or (field.verbose_name if field else name)
             old, new = (list(values) + [None, None])[:2]
-            rows.append((str(label or name), old, new))
+            rows.append((str(label), display(field, old), display(field, new)))
         return rows
 
     def __str__(self) -> str:
@@ -73,4 +74,28 @@ EXTRA_LABELS = {
     "fact": _("fact"),
     "api_token": _("API token"),
     "is_active": _("active"),
+    "person": _("person"),
+    "organization": _("organization"),
+    "union": _("union"),
+    "member": _("member"),
+    "title_ar": _("post in Arabic"),
+    "title_en": _("post in English"),
+    "start_date": _("from"),
+    "end_date": _("until"),
 }
+
+
+def display(field: Any, value: Any) -> Any:
+    """A stored value as a reader would say it: choice labels, country names, yes/no."""
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    if field is None or value in (None, ""):
+        return value
+    choices = dict(getattr(field, "flatchoices", None) or [])
+    if choices and not isinstance(value, list):
+        return choices.get(value, value)
+    if getattr(field, "name", "") == "country" and isinstance(value, str):
+        from django_countries import countries
+
+        return dict(countries).get(value, value)
+    return value

@@ -7,8 +7,10 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 from ninja.errors import ValidationError as SchemaValidationError
+from ninja.responses import Status
 from pydantic import Field
 
 from tahaluf.accounts import permissions
@@ -25,8 +27,16 @@ from tahaluf.organizations.models import Kind, Organization, Person, Position, U
 router = Router()
 
 KindName = Literal[
-    "ngo", "union", "nhri", "government", "local_authority", "international", "academic",
-    "fund", "company", "other",
+    "ngo",
+    "union",
+    "nhri",
+    "government",
+    "local_authority",
+    "international",
+    "academic",
+    "fund",
+    "company",
+    "other",
 ]
 assert set(KindName.__args__) == set(Kind.values)  # type: ignore[attr-defined]
 
@@ -137,11 +147,16 @@ def _refuse_unknown_parameters(request: HttpRequest, filters: type[Schema]) -> N
     """A misspelt filter (`?contry=EG`) is an error, not a silent "everything"."""
     unknown = sorted(set(request.GET) - set(filters.model_fields))
     if unknown:
-        raise SchemaValidationError([
-            {"type": "extra_forbidden", "loc": ["query", name],
-             "msg": "Extra inputs are not permitted"}
-            for name in unknown
-        ])
+        raise SchemaValidationError(
+            [
+                {
+                    "type": "extra_forbidden",
+                    "loc": ["query", name],
+                    "msg": "Extra inputs are not permitted",
+                }
+                for name in unknown
+            ]
+        )
 
 
 # Nullable fields that PATCH may set to null; for the others null means "leave as is".
@@ -150,7 +165,7 @@ NULLABLE_ORGANIZATION_FIELDS = {"founded_year", "member_count", "partner_count"}
 
 def _organization_page(queryset: QuerySet[Organization], limit: int, offset: int) -> dict[str, Any]:
     limit = min(limit, settings.TAHALUF_API_MAX_LIMIT)
-    items = list(queryset.prefetch_related("focus_areas")[offset:offset + limit])
+    items = list(queryset.prefetch_related("focus_areas")[offset : offset + limit])
     return {"count": queryset.count(), "limit": limit, "offset": offset, "items": items}
 
 
@@ -177,32 +192,40 @@ def organizations_list(request: HttpRequest, filters: Query[OrganizationFilters]
     return _organization_page(queryset.order_by("sort_ar", "pk"), filters.limit, filters.offset)
 
 
-@router.post("organizations", response={201: OrganizationOut, 403: Error, 422: Error},
-             tags=["organizations"])
-def organizations_create(request: HttpRequest, payload: OrganizationIn) -> tuple[int, Organization]:
+@router.post(
+    "organizations", response={201: OrganizationOut, 403: Error, 422: Error}, tags=["organizations"]
+)
+def organizations_create(request: HttpRequest, payload: OrganizationIn) -> Status[Organization]:
     data = payload.model_dump()
     focus = data.pop("focus_areas")
     is_published = data.pop("is_published")
     if is_published and not permissions.can_publish(request.auth):
-        raise PermissionDenied("Only the secretariat publishes records.")
+        raise PermissionDenied(_("Only the secretariat publishes records."))
     if data["external_id"] is None:
         data.pop("external_id")
     organization = services.organization_create(
-        actor=request.auth, data=data, focus_areas=services.focus_areas_resolve(focus),
+        actor=request.auth,
+        data=data,
+        focus_areas=services.focus_areas_resolve(focus),
         is_published=is_published,
     )
-    return 201, organization
+    return Status(201, organization)
 
 
-@router.get("organizations/{organization_id}", response={200: OrganizationOut, 404: Error},
-            tags=["organizations"])
+@router.get(
+    "organizations/{organization_id}",
+    response={200: OrganizationOut, 404: Error},
+    tags=["organizations"],
+)
 def organizations_get(request: HttpRequest, organization_id: PositiveId) -> Organization:
     return get_organization_for_user(request.auth, organization_id)
 
 
-@router.patch("organizations/{organization_id}",
-              response={200: OrganizationOut, 403: Error, 404: Error, 422: Error},
-              tags=["organizations"])
+@router.patch(
+    "organizations/{organization_id}",
+    response={200: OrganizationOut, 403: Error, 404: Error, 422: Error},
+    tags=["organizations"],
+)
 def organizations_update(
     request: HttpRequest, organization_id: PositiveId, payload: OrganizationPatch
 ) -> Organization:
@@ -213,26 +236,32 @@ def organizations_update(
     data = {k: v for k, v in data.items() if v is not None or k in NULLABLE_ORGANIZATION_FIELDS}
     if is_published is not None and is_published != organization.is_published:
         if not permissions.can_publish(request.auth):
-            raise PermissionDenied("Only the secretariat publishes records.")
+            raise PermissionDenied(_("Only the secretariat publishes records."))
     if "external_id" in data and not permissions.is_secretariat(request.auth):
-        raise PermissionDenied("Only the secretariat sets external identifiers.")
+        raise PermissionDenied(_("Only the secretariat sets external identifiers."))
     if data or focus is not None:
         organization = services.organization_update(
-            actor=request.auth, organization=organization, data=data,
+            actor=request.auth,
+            organization=organization,
+            data=data,
             focus_areas=None if focus is None else services.focus_areas_resolve(focus),
         )
     if is_published is not None and is_published != organization.is_published:
-        services.record_set_published(actor=request.auth, record=organization,
-                                      published=is_published)
+        services.record_set_published(
+            actor=request.auth, record=organization, published=is_published
+        )
     return organization
 
 
-@router.delete("organizations/{organization_id}", response={204: None, 403: Error, 404: Error},
-               tags=["organizations"])
-def organizations_delete(request: HttpRequest, organization_id: PositiveId) -> tuple[int, None]:
+@router.delete(
+    "organizations/{organization_id}",
+    response={204: None, 403: Error, 404: Error},
+    tags=["organizations"],
+)
+def organizations_delete(request: HttpRequest, organization_id: PositiveId) -> Status[None]:
     organization = get_organization_for_user(request.auth, organization_id)
     services.record_delete(actor=request.auth, record=organization)
-    return 204, None
+    return Status(204, None)
 
 
 # People ----------------------------------------------------------------------------------
@@ -296,19 +325,25 @@ def people_list(request: HttpRequest, filters: Query[PersonFilters]) -> dict[str
         queryset = queryset.filter(positions__organization_id=filters.organization).distinct()
     queryset = queryset.order_by("sort_ar", "pk")
     limit = min(filters.limit, settings.TAHALUF_API_MAX_LIMIT)
-    return {"count": queryset.count(), "limit": limit, "offset": filters.offset,
-            "items": list(queryset[filters.offset:filters.offset + limit])}
+    return {
+        "count": queryset.count(),
+        "limit": limit,
+        "offset": filters.offset,
+        "items": list(queryset[filters.offset : filters.offset + limit]),
+    }
 
 
 @router.post("people", response={201: PersonOut, 403: Error, 422: Error}, tags=["people"])
-def people_create(request: HttpRequest, payload: PersonIn) -> tuple[int, Person]:
+def people_create(request: HttpRequest, payload: PersonIn) -> Status[Person]:
     data = payload.model_dump()
     is_published = data.pop("is_published")
     if data["external_id"] is None:
         data.pop("external_id")
     elif not permissions.is_secretariat(request.auth):
-        raise PermissionDenied("Only the secretariat sets external identifiers.")
-    return 201, services.person_create(actor=request.auth, data=data, is_published=is_published)
+        raise PermissionDenied(_("Only the secretariat sets external identifiers."))
+    return Status(
+        201, services.person_create(actor=request.auth, data=data, is_published=is_published)
+    )
 
 
 @router.get("people/{person_id}", response={200: PersonOut, 404: Error}, tags=["people"])
@@ -316,17 +351,20 @@ def people_get(request: HttpRequest, person_id: PositiveId) -> Person:
     return get_person_for_user(request.auth, person_id)
 
 
-@router.patch("people/{person_id}", response={200: PersonOut, 403: Error, 404: Error, 422: Error},
-              tags=["people"])
+@router.patch(
+    "people/{person_id}",
+    response={200: PersonOut, 403: Error, 404: Error, 422: Error},
+    tags=["people"],
+)
 def people_update(request: HttpRequest, person_id: PositiveId, payload: PersonPatch) -> Person:
     person = get_person_for_user(request.auth, person_id, write=True)
     data = {k: v for k, v in payload.model_dump(exclude_unset=True).items() if v is not None}
     is_published = data.pop("is_published", None)
     if is_published is not None and is_published != person.is_published:
         if not permissions.can_publish(request.auth):
-            raise PermissionDenied("Only the secretariat publishes records.")
+            raise PermissionDenied(_("Only the secretariat publishes records."))
     if "external_id" in data and not permissions.is_secretariat(request.auth):
-        raise PermissionDenied("Only the secretariat sets external identifiers.")
+        raise PermissionDenied(_("Only the secretariat sets external identifiers."))
     if data:
         person = services.person_update(actor=request.auth, person=person, data=data)
     if is_published is not None and is_published != person.is_published:
@@ -335,10 +373,10 @@ def people_update(request: HttpRequest, person_id: PositiveId, payload: PersonPa
 
 
 @router.delete("people/{person_id}", response={204: None, 403: Error, 404: Error}, tags=["people"])
-def people_delete(request: HttpRequest, person_id: PositiveId) -> tuple[int, None]:
+def people_delete(request: HttpRequest, person_id: PositiveId) -> Status[None]:
     person = get_person_for_user(request.auth, person_id)
     services.record_delete(actor=request.auth, record=person)
-    return 204, None
+    return Status(204, None)
 
 
 # Positions -------------------------------------------------------------------------------
@@ -398,18 +436,26 @@ def positions_list(request: HttpRequest, filters: Query[PositionFilters]) -> dic
         queryset = queryset.filter(organization_id=filters.organization)
     queryset = queryset.order_by("pk")
     limit = min(filters.limit, settings.TAHALUF_API_MAX_LIMIT)
-    return {"count": queryset.count(), "limit": limit, "offset": filters.offset,
-            "items": list(queryset[filters.offset:filters.offset + limit])}
+    return {
+        "count": queryset.count(),
+        "limit": limit,
+        "offset": filters.offset,
+        "items": list(queryset[filters.offset : filters.offset + limit]),
+    }
 
 
-@router.post("positions", response={201: PositionOut, 403: Error, 404: Error, 422: Error},
-             tags=["positions"])
-def positions_create(request: HttpRequest, payload: PositionIn) -> tuple[int, Position]:
+@router.post(
+    "positions", response={201: PositionOut, 403: Error, 404: Error, 422: Error}, tags=["positions"]
+)
+def positions_create(request: HttpRequest, payload: PositionIn) -> Status[Position]:
     organization = get_organization_for_user(request.auth, payload.organization_id, write=True)
     person = get_person_for_user(request.auth, payload.person_id)
     data = payload.model_dump(exclude={"person_id", "organization_id"})
-    return 201, services.position_create(
-        actor=request.auth, person=person, organization=organization, data=data
+    return Status(
+        201,
+        services.position_create(
+            actor=request.auth, person=person, organization=organization, data=data
+        ),
     )
 
 
@@ -418,21 +464,27 @@ def positions_get(request: HttpRequest, position_id: PositiveId) -> Position:
     return get_position_for_user(request.auth, position_id)
 
 
-@router.patch("positions/{position_id}",
-              response={200: PositionOut, 403: Error, 404: Error, 422: Error}, tags=["positions"])
-def positions_update(request: HttpRequest, position_id: PositiveId, payload: PositionPatch) -> Position:
+@router.patch(
+    "positions/{position_id}",
+    response={200: PositionOut, 403: Error, 404: Error, 422: Error},
+    tags=["positions"],
+)
+def positions_update(
+    request: HttpRequest, position_id: PositiveId, payload: PositionPatch
+) -> Position:
     position = get_position_for_user(request.auth, position_id, write=True)
     data = payload.model_dump(exclude_unset=True)
     data = {k: v for k, v in data.items() if v is not None or k in {"start_date", "end_date"}}
     return services.position_update(actor=request.auth, position=position, data=data)
 
 
-@router.delete("positions/{position_id}", response={204: None, 403: Error, 404: Error},
-               tags=["positions"])
-def positions_delete(request: HttpRequest, position_id: PositiveId) -> tuple[int, None]:
+@router.delete(
+    "positions/{position_id}", response={204: None, 403: Error, 404: Error}, tags=["positions"]
+)
+def positions_delete(request: HttpRequest, position_id: PositiveId) -> Status[None]:
     position = get_position_for_user(request.auth, position_id, write=True)
     services.position_delete(actor=request.auth, position=position)
-    return 204, None
+    return Status(204, None)
 
 
 # Union memberships -----------------------------------------------------------------------
@@ -487,35 +539,51 @@ def union_memberships_list(
         queryset = queryset.filter(member_id=filters.member)
     queryset = queryset.order_by("pk")
     limit = min(filters.limit, settings.TAHALUF_API_MAX_LIMIT)
-    return {"count": queryset.count(), "limit": limit, "offset": filters.offset,
-            "items": list(queryset[filters.offset:filters.offset + limit])}
+    return {
+        "count": queryset.count(),
+        "limit": limit,
+        "offset": filters.offset,
+        "items": list(queryset[filters.offset : filters.offset + limit]),
+    }
 
 
-@router.post("union-memberships",
-             response={201: UnionMembershipOut, 403: Error, 404: Error, 422: Error},
-             tags=["union memberships"])
+@router.post(
+    "union-memberships",
+    response={201: UnionMembershipOut, 403: Error, 404: Error, 422: Error},
+    tags=["union memberships"],
+)
 def union_memberships_create(
     request: HttpRequest, payload: UnionMembershipIn
-) -> tuple[int, UnionMembership]:
+) -> Status[UnionMembership]:
     if not permissions.can_manage_union_memberships(request.auth):
-        raise PermissionDenied("Only the secretariat records union memberships.")
+        raise PermissionDenied(_("Only the secretariat records union memberships."))
     union = get_organization_for_user(request.auth, payload.union_id)
     member = get_organization_for_user(request.auth, payload.member_id)
-    return 201, services.union_membership_create(
-        actor=request.auth, union=union, member=member,
-        data={"start_date": payload.start_date, "end_date": payload.end_date},
+    return Status(
+        201,
+        services.union_membership_create(
+            actor=request.auth,
+            union=union,
+            member=member,
+            data={"start_date": payload.start_date, "end_date": payload.end_date},
+        ),
     )
 
 
-@router.get("union-memberships/{membership_id}", response={200: UnionMembershipOut, 404: Error},
-            tags=["union memberships"])
+@router.get(
+    "union-memberships/{membership_id}",
+    response={200: UnionMembershipOut, 404: Error},
+    tags=["union memberships"],
+)
 def union_memberships_get(request: HttpRequest, membership_id: PositiveId) -> UnionMembership:
     return get_union_membership_for_user(request.auth, membership_id)
 
 
-@router.patch("union-memberships/{membership_id}",
-              response={200: UnionMembershipOut, 403: Error, 404: Error, 422: Error},
-              tags=["union memberships"])
+@router.patch(
+    "union-memberships/{membership_id}",
+    response={200: UnionMembershipOut, 403: Error, 404: Error, 422: Error},
+    tags=["union memberships"],
+)
 def union_memberships_update(
     request: HttpRequest, membership_id: PositiveId, payload: UnionMembershipPatch
 ) -> UnionMembership:
@@ -525,9 +593,12 @@ def union_memberships_update(
     )
 
 
-@router.delete("union-memberships/{membership_id}", response={204: None, 403: Error, 404: Error},
-               tags=["union memberships"])
-def union_memberships_delete(request: HttpRequest, membership_id: PositiveId) -> tuple[int, None]:
+@router.delete(
+    "union-memberships/{membership_id}",
+    response={204: None, 403: Error, 404: Error},
+    tags=["union memberships"],
+)
+def union_memberships_delete(request: HttpRequest, membership_id: PositiveId) -> Status[None]:
     membership = get_union_membership_for_user(request.auth, membership_id, write=True)
     services.union_membership_delete(actor=request.auth, membership=membership)
-    return 204, None
+    return Status(204, None)

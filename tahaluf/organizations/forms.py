@@ -15,6 +15,11 @@ from tahaluf.organizations.models import (
     Source,
 )
 
+def countries_by_name() -> list[tuple[str, str]]:
+    """Countries sorted by their name in the reader's language."""
+    return sorted(((code, str(name)) for code, name in countries), key=lambda item: item[1])
+
+
 MAX_IMPORT_HINT = _("A UTF-8 CSV file, with or without BOM.")
 
 
@@ -64,7 +69,7 @@ class OrganizationForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["country"].choices = [("", "—")] + list(countries)
+        self.fields["country"].choices = [("", "—")] + countries_by_name()
 
     def service_data(self) -> dict[str, Any]:
         return {name: self.cleaned_data[name] for name in self.Meta.fields if name != "focus_areas"}
@@ -164,7 +169,7 @@ class DirectoryFilterForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = [("", _("All kinds"))] + list(Kind.choices)
-        self.fields["country"].choices = [("", _("All countries"))] + list(countries)
+        self.fields["country"].choices = [("", _("All countries"))] + countries_by_name()
 
 
 class ImportForm(forms.Form):

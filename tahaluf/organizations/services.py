@@ -303,14 +303,14 @@ def union_membership_create(
                     "through other unions, a member of %(member)s, and membership cannot "
                     "go round in a circle."
                 )
-                % {"member": member, "union": union}
+                % {"member": member.name, "union": union.name}
             },
             code="cycle",
         )
     if UnionMembership.objects.filter(union=union, member=member).exists():
         raise ValidationError(
             {"member": _("%(member)s is already recorded as a member of %(union)s.")
-             % {"member": member, "union": union}},
+             % {"member": member.name, "union": union.name}},
             code="duplicate",
         )
     membership = UnionMembership(union=union, member=member)

@@ -147,7 +147,7 @@ class ImportCommandLineTests(BaseTestCase):
             failed = self.run_cli("import", "organizations", str(bad), "--lang", "ar",
                                   database=database)
             self.assertEqual(failed.returncode, 1)
-            self.assertIn("row 2, column kind", failed.stderr)
+            self.assertIn("الصف 2، العمود kind", failed.stderr)
 
 
 class ImportPageTests(BaseTestCase):
