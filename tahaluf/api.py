@@ -137,4 +137,7 @@ def on_schema_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResp
 
 from tahaluf.organizations.api import router as organizations_router  # noqa: E402
 
+from tahaluf.search.api import router as search_router  # noqa: E402
+
 api.add_router("/", organizations_router)
+api.add_router("/", search_router)

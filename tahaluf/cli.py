@@ -195,6 +195,45 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_search(args: argparse.Namespace) -> int:
+    from django.utils import translation
+
+    from tahaluf.search import services
+
+    translation.activate(args.lang)
+    words = list(args.words)
+    if words == ["rebuild"]:
+        bar = ProgressBar()
+        count = services.rebuild(progress=bar)
+        bar.close()
+        print(f"{count} records indexed")
+        return 0
+    if words == ["check"]:
+        report = services.check()
+        print(f"{report.indexed} indexed, {report.expected} expected, "
+              f"{report.pending} were pending")
+        for label, keys in (("missing", report.missing), ("extra", report.extra),
+                            ("stale", report.stale)):
+            if keys:
+                print(f"{label}: {len(keys)} — {' '.join(keys[:20])}")
+        if not report.ok:
+            print("The index differs from the database: run `tahaluf search rebuild`.",
+                  file=sys.stderr)
+            return 1
+        print("ok")
+        return 0
+    text = " ".join(words)
+    actor = _actor(args.as_user)
+    results = services.search(user=actor, text=text, types=[args.type] if args.type else [],
+                              limit=args.limit)
+    counts = ", ".join(f"{name} {count}" for name, count in sorted(results.counts.items()))
+    print(f"{results.total} found ({counts or 'nothing'})")
+    for number, hit in enumerate(results.hits, start=1):
+        print(f"{number:>3}. [{hit.type} {hit.object_id}] {hit.title}"
+              + (f" — {hit.subtitle}" if hit.subtitle else "") + f"  ({hit.score:.2f})")
+    return 0
+
+
 def cmd_worker(args: argparse.Namespace) -> int:
     from django.core.management import call_command
 
@@ -252,6 +291,19 @@ def build_parser() -> argparse.ArgumentParser:
     u.add_argument("username")
     user_actions.add_parser("list", help="list accounts")
     p.set_defaults(func=cmd_user)
+
+    p = commands.add_parser(
+        "search", help="search records; `search rebuild` and `search check` keep the index",
+        description="`tahaluf search WORDS…` searches as the public (or --as USERNAME sees); "
+        "`tahaluf search rebuild` rebuilds the index from the database; `tahaluf search "
+        "check` compares them and exits 1 if they differ.",
+    )
+    p.add_argument("words", nargs="+", help="what to look for, or rebuild, or check")
+    p.add_argument("--type", help="only this kind of record: organization, person, …")
+    p.add_argument("--limit", type=int, default=10)
+    p.add_argument("--as", dest="as_user", help="search as this user (default: the public)")
+    p.add_argument("--lang", choices=["ar", "en"], default="ar", help="language of titles")
+    p.set_defaults(func=cmd_search)
 
     p = commands.add_parser("demo", help="load the demo data built from the five seed texts")
     p.add_argument("--password", help="password for the demo users (default: a fixed demo one)")

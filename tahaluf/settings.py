@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "tahaluf.accounts",
     "tahaluf.audit",
     "tahaluf.organizations",
+    "tahaluf.search",
 ]
 
 MIDDLEWARE = [
@@ -158,6 +159,11 @@ TASKS = {
         )
     }
 }
+
+# Search: "embedded" (a tantivy index on this machine's disk) or "postgres" (a table in the
+# PostgreSQL database, for several application processes).
+TAHALUF_SEARCH_BACKEND = env_str("TAHALUF_SEARCH_BACKEND", "embedded")
+TAHALUF_SEARCH_INDEX_DIR = env_str("TAHALUF_SEARCH_INDEX_DIR", str(VAR_DIR / "search"))
 
 TAHALUF_PAGE_SIZE = env_int("TAHALUF_PAGE_SIZE", 25)
 TAHALUF_API_MAX_LIMIT = env_int("TAHALUF_API_MAX_LIMIT", 200)

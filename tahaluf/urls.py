@@ -11,6 +11,7 @@ urlpatterns = [
     path("accounts/", include("tahaluf.accounts.urls")),
     path("api/v1/", api.urls),
     path("", include("tahaluf.organizations.urls")),
+    path("", include("tahaluf.search.urls")),
 ]
 
 handler400 = "tahaluf.views.bad_request"

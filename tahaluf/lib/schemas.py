@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Annotated
 
+from django.http import HttpRequest
+from ninja.errors import ValidationError as SchemaValidationError
 from pydantic import AfterValidator, ConfigDict, Field, StringConstraints
 from ninja import Schema
 
@@ -37,3 +39,19 @@ Country = Annotated[
 
 class StrictSchema(Schema):
     model_config = ConfigDict(extra="forbid")
+
+
+def refuse_unknown_parameters(request: HttpRequest, filters: type[Schema]) -> None:
+    """A misspelt filter (`?contry=EG`) is an error, not a silent "everything"."""
+    unknown = sorted(set(request.GET) - set(filters.model_fields))
+    if unknown:
+        raise SchemaValidationError(
+            [
+                {
+                    "type": "extra_forbidden",
+                    "loc": ["query", name],
+                    "msg": "Extra inputs are not permitted",
+                }
+                for name in unknown
+            ]
+        )

@@ -14,7 +14,13 @@ from ninja.responses import Status
 from pydantic import Field
 
 from tahaluf.accounts import permissions
-from tahaluf.lib.schemas import Country, PositiveId, StrictSchema, Text
+from tahaluf.lib.schemas import (
+    Country,
+    PositiveId,
+    StrictSchema,
+    Text,
+    refuse_unknown_parameters,
+)
 from tahaluf.organizations import services
 from tahaluf.organizations.access import (
     get_organization_for_user,
@@ -22,7 +28,14 @@ from tahaluf.organizations.access import (
     get_position_for_user,
     get_union_membership_for_user,
 )
-from tahaluf.organizations.models import Kind, Organization, Person, Position, UnionMembership
+from tahaluf.organizations.models import (
+    Kind,
+    Organization,
+    Person,
+    Position,
+    UnionMembership,
+    in_city,
+)
 
 router = Router()
 
@@ -143,22 +156,6 @@ class OrganizationPage(Schema):
     items: list[OrganizationOut]
 
 
-def _refuse_unknown_parameters(request: HttpRequest, filters: type[Schema]) -> None:
-    """A misspelt filter (`?contry=EG`) is an error, not a silent "everything"."""
-    unknown = sorted(set(request.GET) - set(filters.model_fields))
-    if unknown:
-        raise SchemaValidationError(
-            [
-                {
-                    "type": "extra_forbidden",
-                    "loc": ["query", name],
-                    "msg": "Extra inputs are not permitted",
-                }
-                for name in unknown
-            ]
-        )
-
-
 # Nullable fields that PATCH may set to null; for the others null means "leave as is".
 NULLABLE_ORGANIZATION_FIELDS = {"founded_year", "member_count", "partner_count"}
 
@@ -172,7 +169,7 @@ def _organization_page(queryset: QuerySet[Organization], limit: int, offset: int
 @router.get("organizations", response=OrganizationPage, tags=["organizations"])
 def organizations_list(request: HttpRequest, filters: Query[OrganizationFilters]) -> dict[str, Any]:
     """Organizations the caller may see, ordered by Arabic name."""
-    _refuse_unknown_parameters(request, OrganizationFilters)
+    refuse_unknown_parameters(request, OrganizationFilters)
     queryset = permissions.visible_organizations(request.auth, Organization.objects.all())
     if filters.q:
         needle = filters.q.strip().casefold()
@@ -184,7 +181,7 @@ def organizations_list(request: HttpRequest, filters: Query[OrganizationFilters]
     if filters.country:
         queryset = queryset.filter(country=filters.country.upper())
     if filters.city:
-        queryset = queryset.filter(city__iexact=filters.city.strip())
+        queryset = queryset.filter(in_city(filters.city))
     if filters.focus_area:
         queryset = queryset.filter(focus_areas__key=filters.focus_area)
     if filters.external_id:
@@ -316,7 +313,7 @@ class PersonPage(Schema):
 
 @router.get("people", response=PersonPage, tags=["people"])
 def people_list(request: HttpRequest, filters: Query[PersonFilters]) -> dict[str, Any]:
-    _refuse_unknown_parameters(request, PersonFilters)
+    refuse_unknown_parameters(request, PersonFilters)
     queryset = permissions.visible_people(request.auth, Person.objects.all())
     if filters.q:
         needle = filters.q.strip().casefold()
@@ -424,7 +421,7 @@ class PositionPage(Schema):
 
 @router.get("positions", response=PositionPage, tags=["positions"])
 def positions_list(request: HttpRequest, filters: Query[PositionFilters]) -> dict[str, Any]:
-    _refuse_unknown_parameters(request, PositionFilters)
+    refuse_unknown_parameters(request, PositionFilters)
     organizations = permissions.visible_organizations(request.auth, Organization.objects.all())
     people = permissions.visible_people(request.auth, Person.objects.all())
     queryset = Position.objects.filter(
@@ -528,7 +525,7 @@ class UnionMembershipPage(Schema):
 def union_memberships_list(
     request: HttpRequest, filters: Query[UnionMembershipFilters]
 ) -> dict[str, Any]:
-    _refuse_unknown_parameters(request, UnionMembershipFilters)
+    refuse_unknown_parameters(request, UnionMembershipFilters)
     organizations = permissions.visible_organizations(request.auth, Organization.objects.all())
     queryset = UnionMembership.objects.filter(
         union__in=organizations.values("pk"), member__in=organizations.values("pk")

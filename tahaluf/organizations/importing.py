@@ -31,18 +31,44 @@ from tahaluf.audit.services import actor_label
 from tahaluf.organizations.models import BilingualNameMixin, FocusArea, Kind, Organization
 
 COLUMNS = [
-    "external_id", "name_ar", "name_en", "acronym", "kind", "country", "city",
-    "founded_year", "member_count", "partner_count", "website", "focus_areas",
+    "external_id",
+    "name_ar",
+    "name_en",
+    "acronym",
+    "kind",
+    "country",
+    "city",
+    "founded_year",
+    "member_count",
+    "partner_count",
+    "website",
+    "focus_areas",
 ]
 REQUIRED_COLUMNS = ["external_id", "kind"]
 # Organization fields an import writes, in the order the history lists them.
 IMPORTED_FIELDS = [
-    "external_id", "name_ar", "name_en", "acronym", "kind", "country", "city",
-    "founded_year", "member_count", "member_count_at_least", "partner_count",
-    "partner_count_at_least", "website",
+    "external_id",
+    "name_ar",
+    "name_en",
+    "acronym",
+    "kind",
+    "country",
+    "city",
+    "founded_year",
+    "member_count",
+    "member_count_at_least",
+    "partner_count",
+    "partner_count_at_least",
+    "website",
 ]
-MAX_LENGTHS = {"external_id": 100, "name_ar": 300, "name_en": 300, "acronym": 50,
-               "city": 150, "website": 500}
+MAX_LENGTHS = {
+    "external_id": 100,
+    "name_ar": 300,
+    "name_en": 300,
+    "acronym": 50,
+    "city": 150,
+    "website": 500,
+}
 COUNT_PATTERN = re.compile(r"^(\d{1,8})(\+?)$")
 # Web addresses of the plainest shape (http or https, an ASCII host name ending in a
 # letters-only top-level domain, no port or user, a path of unreserved characters). Every
@@ -59,8 +85,9 @@ PROBLEM_MESSAGES = {
     "empty": _("The file has no header row."),
     "csv": _("The file is not valid CSV: %(detail)s"),
     "missing_column": _("The column “%(column)s” is missing from the header row."),
-    "unknown_column": _("The column “%(column)s” is not one Tahaluf knows. Known columns: "
-                        "%(known)s."),
+    "unknown_column": _(
+        "The column “%(column)s” is not one Tahaluf knows. Known columns: %(known)s."
+    ),
     "duplicate_column": _("The column “%(column)s” appears twice in the header row."),
     "extra_cells": _("This row has more cells than the header row."),
     "required": _("A value is required here."),
@@ -70,8 +97,9 @@ PROBLEM_MESSAGES = {
     "kind": _("“%(value)s” is not a kind. Use one of: %(choices)s."),
     "country": _("“%(value)s” is not an ISO 3166-1 alpha-2 country code, such as PS or EG."),
     "year": _("“%(value)s” is not a year between 1800 and %(max_year)s."),
-    "count": _("“%(value)s” is not a count. Write a whole number, such as 55, or a minimum "
-               "such as 120+."),
+    "count": _(
+        "“%(value)s” is not a count. Write a whole number, such as 55, or a minimum such as 120+."
+    ),
     "url": _("“%(value)s” is not a web address. Write it in full, starting with https://"),
     "focus_area": _("A focus area has at most 100 characters."),
 }
@@ -87,8 +115,10 @@ class RowProblem:
     params: dict[str, Any] = field(default_factory=dict)
 
     def message(self) -> str:
-        return str(PROBLEM_MESSAGES[self.code]) % self.params if self.params else str(
-            PROBLEM_MESSAGES[self.code]
+        return (
+            str(PROBLEM_MESSAGES[self.code]) % self.params
+            if self.params
+            else str(PROBLEM_MESSAGES[self.code])
         )
 
     def as_dict(self) -> dict[str, Any]:
@@ -96,8 +126,12 @@ class RowProblem:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> RowProblem:
-        return cls(row=data["row"], column=data["column"], code=data["code"],
-                   params=data.get("params") or {})
+        return cls(
+            row=data["row"],
+            column=data["column"],
+            code=data["code"],
+            params=data.get("params") or {},
+        )
 
 
 @dataclass
@@ -150,9 +184,9 @@ class _Validator:
         # The cells of COLUMNS in a row, in that order; a column the file lacks reads as the
         # empty cell that row() appends after the last one.
         self.width = len(header)
-        self.cells_of = operator.itemgetter(*(
-            header.index(name) if name in header else self.width for name in COLUMNS
-        ))
+        self.cells_of = operator.itemgetter(
+            *(header.index(name) if name in header else self.width for name in COLUMNS)
+        )
 
     def row(self, number: int, cells: list[str], problems: list[RowProblem]) -> dict[str, Any]:
         """Check one row (no more cells than the header); the clean values, or {} and the
@@ -162,15 +196,23 @@ class _Validator:
         start = len(problems)
         for name, limit in MAX_LENGTHS.items():
             if len(values[name]) > limit:
-                problems.append(RowProblem(number, name, "too_long",
-                                           {"limit": limit, "length": len(values[name])}))
+                problems.append(
+                    RowProblem(
+                        number, name, "too_long", {"limit": limit, "length": len(values[name])}
+                    )
+                )
         external_id = values["external_id"]
         if not external_id:
             problems.append(RowProblem(number, "external_id", "required"))
         elif external_id in self.seen_ids:
-            problems.append(RowProblem(number, "external_id", "duplicate_id",
-                                       {"value": external_id,
-                                        "other_row": self.seen_ids[external_id]}))
+            problems.append(
+                RowProblem(
+                    number,
+                    "external_id",
+                    "duplicate_id",
+                    {"value": external_id, "other_row": self.seen_ids[external_id]},
+                )
+            )
         else:
             self.seen_ids[external_id] = number
         if not values["name_ar"] and not values["name_en"]:
@@ -179,8 +221,11 @@ class _Validator:
         if not kind:
             problems.append(RowProblem(number, "kind", "required"))
         elif kind not in self.kinds:
-            problems.append(RowProblem(number, "kind", "kind",
-                                       {"value": values["kind"], "choices": self.kind_list}))
+            problems.append(
+                RowProblem(
+                    number, "kind", "kind", {"value": values["kind"], "choices": self.kind_list}
+                )
+            )
         country = values["country"].upper()
         if country and country not in self.countries:
             problems.append(RowProblem(number, "country", "country", {"value": values["country"]}))
@@ -190,8 +235,11 @@ class _Validator:
             if text.isdigit() and 1800 <= int(text) <= self.max_year:
                 founded_year = int(text)
             else:
-                problems.append(RowProblem(number, "founded_year", "year",
-                                           {"value": text, "max_year": self.max_year}))
+                problems.append(
+                    RowProblem(
+                        number, "founded_year", "year", {"value": text, "max_year": self.max_year}
+                    )
+                )
         counts: dict[str, tuple[int | None, bool]] = {}
         for name in ("member_count", "partner_count"):
             text = values[name]
@@ -205,8 +253,10 @@ class _Validator:
                 counts[name] = (None, False)
                 problems.append(RowProblem(number, name, "count", {"value": text}))
         website = values["website"]
-        if website and len(website) <= MAX_LENGTHS["website"] and not (
-            len(website) <= 253 and PLAIN_URL.fullmatch(website)
+        if (
+            website
+            and len(website) <= MAX_LENGTHS["website"]
+            and not (len(website) <= 253 and PLAIN_URL.fullmatch(website))
         ):
             try:
                 self.url_validator(website)
@@ -255,8 +305,9 @@ def read_and_validate(
             problems.append(RowProblem(1, name, "duplicate_column", {"column": name}))
         seen.add(name)
         if name not in COLUMNS:
-            problems.append(RowProblem(1, name, "unknown_column",
-                                       {"column": name, "known": ", ".join(COLUMNS)}))
+            problems.append(
+                RowProblem(1, name, "unknown_column", {"column": name, "known": ", ".join(COLUMNS)})
+            )
     for name in REQUIRED_COLUMNS:
         if name not in seen:
             problems.append(RowProblem(1, name, "missing_column", {"column": name}))
@@ -298,9 +349,16 @@ def read_and_validate(
 # Column types whose values (str, int, bool, None) the database takes as they are; a column of
 # any other type goes through its field's get_db_prep_save().
 _PLAIN_TYPES = {
-    "CharField", "TextField", "IntegerField", "SmallIntegerField", "BigIntegerField",
-    "PositiveIntegerField", "PositiveSmallIntegerField", "PositiveBigIntegerField",
-    "BooleanField", "ForeignKey",
+    "CharField",
+    "TextField",
+    "IntegerField",
+    "SmallIntegerField",
+    "BigIntegerField",
+    "PositiveIntegerField",
+    "PositiveSmallIntegerField",
+    "PositiveBigIntegerField",
+    "BooleanField",
+    "ForeignKey",
 }
 
 
@@ -321,20 +379,23 @@ class _BulkInsert:
         if unknown:
             raise ValueError(f"Not columns of {model.__name__}: {sorted(unknown)}")
         self.prepare = [
-            None if by_name[name].get_internal_type() in _PLAIN_TYPES
+            None
+            if by_name[name].get_internal_type() in _PLAIN_TYPES
             else by_name[name].get_db_prep_save
             for name in varying
         ]
         constant = [f for f in fields if f.attname not in varying]
         self.constants = tuple(
-            f.get_db_prep_save(fixed[f.attname] if f.attname in fixed else f.get_default(),
-                               connection)
+            f.get_db_prep_save(
+                fixed[f.attname] if f.attname in fixed else f.get_default(), connection
+            )
             for f in constant
         )
         quote = connection.ops.quote_name
         columns = [by_name[name].column for name in varying] + [f.column for f in constant]
         self.sql = "INSERT INTO {} ({}) VALUES ({})".format(
-            quote(model._meta.db_table), ", ".join(quote(column) for column in columns),
+            quote(model._meta.db_table),
+            ", ".join(quote(column) for column in columns),
             ", ".join(["%s"] * len(columns)),
         )
 
@@ -342,8 +403,13 @@ class _BulkInsert:
         constants, prepare = self.constants, self.prepare
         if any(prepare):
             params = [
-                (*(value if step is None else step(value, connection)
-                   for value, step in zip(row, prepare, strict=True)), *constants)
+                (
+                    *(
+                        value if step is None else step(value, connection)
+                        for value, step in zip(row, prepare, strict=True)
+                    ),
+                    *constants,
+                )
                 for row in rows
             ]
         else:
@@ -355,7 +421,7 @@ class _BulkInsert:
 
 def _in_chunks(values: Sequence[Any], size: int = 5000) -> Iterable[Sequence[Any]]:
     for start in range(0, len(values), size):
-        yield values[start:start + size]
+        yield values[start : start + size]
 
 
 def import_organizations(
@@ -410,20 +476,17 @@ def _existing(
     existing: dict[str, tuple[Any, ...]] = {}
     if Organization.objects.count() <= 2 * len(external_ids):
         wanted = set(external_ids)
-        for values in Organization.objects.filter(external_id__isnull=False).values_list(
-            *columns
-        ):
+        for values in Organization.objects.filter(external_id__isnull=False).values_list(*columns):
             if values[1] in wanted:
                 existing[values[1]] = values
         found_links: Iterable[tuple[int, str]] = links if existing else []
     else:
         for chunk in _in_chunks(external_ids):
-            for values in Organization.objects.filter(external_id__in=chunk).values_list(
-                *columns
-            ):
+            for values in Organization.objects.filter(external_id__in=chunk).values_list(*columns):
                 existing[values[1]] = values
         found_links = [
-            link for chunk in _in_chunks([values[0] for values in existing.values()])
+            link
+            for chunk in _in_chunks([values[0] for values in existing.values()])
             for link in links.filter(organization_id__in=chunk)
         ]
     pks = {values[0] for values in existing.values()}
@@ -434,15 +497,34 @@ def _existing(
     return existing, focus
 
 
+def _new_pks(external_ids: list[str], *, above: int) -> dict[str, int]:
+    """The keys of the organizations just inserted with these external ids. New keys are
+    normally above every key there was (one range query: rows another transaction committed
+    meanwhile may come along, and are not looked up); any that are not, as after a restore
+    that left the key sequence behind, are asked for by id."""
+    pks = dict(Organization.objects.filter(pk__gt=above).values_list("external_id", "pk"))
+    missing = [external_id for external_id in external_ids if external_id not in pks]
+    for chunk in _in_chunks(missing):
+        pks.update(
+            Organization.objects.filter(external_id__in=chunk).values_list("external_id", "pk")
+        )
+    return {external_id: pks[external_id] for external_id in external_ids}
+
+
 def _write(
-    rows: list[dict[str, Any]], *, actor: Any, publish: bool, report: ImportReport,
+    rows: list[dict[str, Any]],
+    *,
+    actor: Any,
+    publish: bool,
+    report: ImportReport,
     progress: ProgressCallback,
 ) -> None:
     total = len(rows)
     existing, existing_focus = _existing([row["external_id"] for row in rows])
     through = Organization.focus_areas.through
-    focus_by_key = {key: area.pk for key, area in
-                    _focus_areas_for(row["focus_areas"] for row in rows).items()}
+    focus_by_key = {
+        key: area.pk for key, area in _focus_areas_for(row["focus_areas"] for row in rows).items()
+    }
     now = timezone.now()
     label = actor_label(actor)
     actor_id = getattr(actor, "pk", None)
@@ -470,35 +552,52 @@ def _write(
         to_update.append((old[0], row, changes, new_focus))
 
     done = 0
+    imported_values = operator.itemgetter(*IMPORTED_FIELDS)
     organizations = _BulkInsert(
-        Organization, varying=[*IMPORTED_FIELDS, "sort_ar", "sort_en"],
-        fixed={"is_published": publish, "created_by_id": actor_id, "created_at": now,
-               "updated_at": now},
+        Organization,
+        varying=[*IMPORTED_FIELDS, "sort_ar", "sort_en"],
+        fixed={
+            "is_published": publish,
+            "created_by_id": actor_id,
+            "created_at": now,
+            "updated_at": now,
+        },
     )
     links = _BulkInsert(through, varying=["organization_id", "focusarea_id"], fixed={})
-    history_fixed = {"content_type_id": content_type.pk, "actor_id": actor_id,
-                     "actor_label": label, "at": now}
-    imported = _BulkInsert(Change, varying=["object_id", "object_repr", "changes"],
-                           fixed={**history_fixed, "action": Action.IMPORT, "note": ""})
+    history_fixed = {
+        "content_type_id": content_type.pk,
+        "actor_id": actor_id,
+        "actor_label": label,
+        "at": now,
+    }
+    imported = _BulkInsert(
+        Change,
+        varying=["object_id", "object_repr", "changes"],
+        fixed={**history_fixed, "action": Action.IMPORT, "note": ""},
+    )
     last_pk = Organization.objects.aggregate(last=Max("pk"))["last"] or 0
     for batch in _in_chunks(to_create, BATCH_SIZE):
         organizations.run(
-            (*(row[name] for name in IMPORTED_FIELDS),
-             *BilingualNameMixin.sort_names(row["name_ar"], row["name_en"]))
+            imported_values(row) + BilingualNameMixin.sort_names(row["name_ar"], row["name_en"])
             for row in batch
         )
-        # Keys only grow, so the batch's keys are above the last one seen. (Rows another
-        # transaction committed meanwhile may come along; they are not looked up.)
-        pks = dict(Organization.objects.filter(pk__gt=last_pk).values_list("external_id", "pk"))
-        last_pk = max(pks[row["external_id"]] for row in batch)
+        pks = _new_pks([row["external_id"] for row in batch], above=last_pk)
+        last_pk = max(pks.values())
         links.run(
             (pks[row["external_id"]], focus_by_key[key])
-            for row in batch for key in row["focus_areas"]
+            for row in batch
+            for key in row["focus_areas"]
         )
         imported.run(
-            (pks[row["external_id"]], (row["name_ar"] or row["name_en"])[:300],
-             {name: [None, row[name]] for name in HISTORY_FIELDS
-              if row[name] not in ("", None, [], False)})
+            (
+                pks[row["external_id"]],
+                (row["name_ar"] or row["name_en"])[:300],
+                {
+                    name: [None, row[name]]
+                    for name in HISTORY_FIELDS
+                    if row[name] not in ("", None, [], False)
+                },
+            )
             for row in batch
         )
         done += len(batch)
@@ -509,22 +608,34 @@ def _write(
     updated_columns = [*IMPORTED_FIELDS, "sort_ar", "sort_en", "updated_at"]
     update_sql = "UPDATE {} SET {} WHERE {} = %s".format(
         quote(Organization._meta.db_table),
-        ", ".join(f"{quote(Organization._meta.get_field(name).column)} = %s"
-                  for name in updated_columns),
+        ", ".join(
+            f"{quote(Organization._meta.get_field(name).column)} = %s" for name in updated_columns
+        ),
         quote(Organization._meta.pk.column),
     )
     now_value = Organization._meta.get_field("updated_at").get_db_prep_save(now, connection)
-    updated = _BulkInsert(Change, varying=["object_id", "object_repr", "changes"],
-                          fixed={**history_fixed, "action": Action.UPDATE, "note": "CSV import"})
+    updated = _BulkInsert(
+        Change,
+        varying=["object_id", "object_repr", "changes"],
+        fixed={**history_fixed, "action": Action.UPDATE, "note": "CSV import"},
+    )
     for batch_updates in _in_chunks(to_update, BATCH_SIZE):
         with connection.cursor() as cursor:
-            cursor.executemany(update_sql, [
-                (*(row[name] for name in IMPORTED_FIELDS),
-                 *BilingualNameMixin.sort_names(row["name_ar"], row["name_en"]), now_value, pk)
-                for pk, row, _changes, _focus in batch_updates
-            ])
-        refocused = [(pk, focus) for pk, _row, _changes, focus in batch_updates
-                     if focus is not None]
+            cursor.executemany(
+                update_sql,
+                [
+                    (
+                        *imported_values(row),
+                        *BilingualNameMixin.sort_names(row["name_ar"], row["name_en"]),
+                        now_value,
+                        pk,
+                    )
+                    for pk, row, _changes, _focus in batch_updates
+                ],
+            )
+        refocused = [
+            (pk, focus) for pk, _row, _changes, focus in batch_updates if focus is not None
+        ]
         if refocused:
             through.objects.filter(organization_id__in=[pk for pk, _focus in refocused]).delete()
             links.run((pk, focus_by_key[key]) for pk, focus in refocused for key in focus)
@@ -574,10 +685,12 @@ def export_rows(queryset: Any = None) -> Iterable[list[str]]:
                 organization.country,
                 organization.city,
                 str(organization.founded_year or ""),
-                Organization.format_count(organization.member_count,
-                                          organization.member_count_at_least),
-                Organization.format_count(organization.partner_count,
-                                          organization.partner_count_at_least),
+                Organization.format_count(
+                    organization.member_count, organization.member_count_at_least
+                ),
+                Organization.format_count(
+                    organization.partner_count, organization.partner_count_at_least
+                ),
                 organization.website,
                 "|".join(sorted(focus.get(organization.pk, []))),
             ]
@@ -586,7 +699,7 @@ def export_rows(queryset: Any = None) -> Iterable[list[str]]:
 def _pk_chunks(queryset: Any, size: int = 5000) -> Iterable[tuple[int, int]]:
     pks = list(queryset.order_by("pk").values_list("pk", flat=True))
     for start in range(0, len(pks), size):
-        chunk = pks[start:start + size]
+        chunk = pks[start : start + size]
         yield chunk[0], chunk[-1]
 
 

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from tahaluf.accounts import permissions
 from tahaluf.audit.models import Action
 from tahaluf.audit.services import change_record, differences, snapshot
+from tahaluf.search.services import record_changed as search_record_changed
 from tahaluf.organizations.models import (
     Citation,
     FocusArea,
@@ -115,6 +116,7 @@ def organization_create(
         actor=actor, record=organization, action=Action.CREATE,
         changes=differences({}, {k: v for k, v in after.items() if v not in ("", None, [])}),
     )
+    search_record_changed(organization)
     return organization
 
 
@@ -141,6 +143,7 @@ def organization_update(
         actor=actor, record=organization, action=Action.UPDATE,
         changes=differences(before, after),
     )
+    search_record_changed(organization)
     return organization
 
 
@@ -157,6 +160,7 @@ def record_set_published(*, actor: Any, record: RecordT, published: bool) -> Rec
         action=Action.PUBLISH if published else Action.UNPUBLISH,
         changes={"is_published": [not published, published]},
     )
+    search_record_changed(record)
     return record
 
 
@@ -171,6 +175,11 @@ def record_delete(*, actor: Any, record: models.Model) -> None:
     )
     content_type = ContentType.objects.get_for_model(record)
     Citation.objects.filter(content_type=content_type, object_id=record.pk).delete()
+    search_record_changed(record)
+    if isinstance(record, Organization):
+        # The people who held posts here lose them: their entries change too.
+        for person in Person.objects.filter(positions__organization=record).distinct():
+            search_record_changed(person)
     record.delete()
 
 
@@ -197,6 +206,7 @@ def person_create(*, actor: Any, data: Mapping[str, Any], is_published: bool = F
         actor=actor, record=person, action=Action.CREATE,
         changes=differences({}, {k: v for k, v in after.items() if v not in ("", None, [])}),
     )
+    search_record_changed(person)
     return person
 
 
@@ -212,6 +222,7 @@ def person_update(*, actor: Any, person: Person, data: Mapping[str, Any]) -> Per
         actor=actor, record=person, action=Action.UPDATE,
         changes=differences(before, snapshot(person, Person.TRACKED_FIELDS)),
     )
+    search_record_changed(person)
     return person
 
 
@@ -236,6 +247,7 @@ def position_create(
             actor=actor, record=record, action=Action.LINK,
             changes={"position": [None, str(position)], **changes}, note=str(position),
         )
+    search_record_changed(person)
     return position
 
 
@@ -253,6 +265,7 @@ def position_update(*, actor: Any, position: Position, data: Mapping[str, Any]) 
                 actor=actor, record=record, action=Action.UPDATE, changes=changes,
                 note=str(position),
             )
+        search_record_changed(position.person)
     return position
 
 
@@ -265,6 +278,7 @@ def position_delete(*, actor: Any, position: Position) -> None:
             actor=actor, record=record, action=Action.UNLINK,
             changes={"position": [label, None]}, note=label,
         )
+    search_record_changed(position.person)
     position.delete()
 
 

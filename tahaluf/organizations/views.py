@@ -41,6 +41,7 @@ from tahaluf.organizations.models import (
     Person,
     Position,
     UnionMembership,
+    in_city,
 )
 from tahaluf.organizations.tasks import run_import_job
 
@@ -83,7 +84,7 @@ def organization_list(request: HttpRequest) -> HttpResponse:
         if data["country"]:
             queryset = queryset.filter(country=data["country"])
         if data["city"]:
-            queryset = queryset.filter(city__iexact=data["city"].strip())
+            queryset = queryset.filter(in_city(data["city"]))
         if data["focus"]:
             queryset = queryset.filter(focus_areas=data["focus"])
     page = _page(request, queryset.order_by(_sort_field(), "pk"))

@@ -1,0 +1,188 @@
+"""What makes the import and the directory fast at 100,000 organizations (docs/benchmarks.md)
+must not change what they do: these tests pin the shortcuts to the behaviour they replace."""
+
+from __future__ import annotations
+
+from unittest import skipUnless
+
+from django.contrib.auth.models import AnonymousUser
+from django.core.validators import URLValidator
+from django.db import connection
+from django.db.models import Q, QuerySet
+from django.test import SimpleTestCase
+from django.test.utils import CaptureQueriesContext
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tahaluf.accounts import permissions
+from tahaluf.audit.models import Change
+from tahaluf.audit.services import history_for
+from tahaluf.organizations import importing
+from tahaluf.organizations.forms import DirectoryFilterForm
+from tahaluf.organizations.importing import PLAIN_URL, import_organizations
+from tahaluf.organizations.models import Organization, in_city
+from tahaluf.test import BaseTestCase
+
+HEADER = ",".join(importing.COLUMNS) + "\n"
+
+
+def csv_bytes(rows: list[str]) -> bytes:
+    return (HEADER + "".join(row + "\n" for row in rows)).encode("utf-8")
+
+
+class PlainWebAddressShapeTests(SimpleTestCase):
+    @settings(max_examples=300, deadline=None)
+    @given(st.from_regex(PLAIN_URL, fullmatch=True))
+    def test_it_skips_django_only_for_addresses_django_accepts(self, address: str) -> None:
+        if len(address) <= 253:
+            URLValidator()(address)  # raises if the shortcut would let a bad address through
+
+
+class PlainWebAddressTests(BaseTestCase):
+    def test_it_still_sends_every_other_address_through_django(self) -> None:
+        for address in (
+            "https://exa mple.org",
+            "http://",
+            "ftp://files.example.org/x",
+            "https://[::1]/",
+            "https://مثال.فلسطين",
+            "https://-bad.org",
+            "javascript:alert(1)",
+            "https://example.org:8080/",
+        ):
+            self.assertIsNone(PLAIN_URL.fullmatch(address), address)
+        rows = [
+            f"w-{n},اسم,,,ngo,,,,,,{address},"
+            for n, address in enumerate(("https://exa mple.org", "https://-bad.org"))
+        ]
+        with self.assertRaises(importing.ImportInvalid) as raised:
+            import_organizations(csv_bytes(rows), actor=self.cast.amal)
+        self.assertEqual([p.code for p in raised.exception.problems], ["url", "url"])
+        for address in ("ftp://files.example.org/x", "https://[::1]/", "https://مثال.فلسطين"):
+            URLValidator()(address)  # these are valid, through the slow path
+        try:
+            import_organizations(
+                csv_bytes(["ok-1,اسم,,,ngo,,,,,,https://مثال.فلسطين,"]), actor=self.cast.amal
+            )
+        except importing.ImportInvalid:  # pragma: no cover
+            self.fail("a valid address was refused")
+
+
+class BulkWriteTests(BaseTestCase):
+    def test_it_writes_the_same_record_as_the_orm_with_defaults_and_history(self) -> None:
+        report = import_organizations(
+            csv_bytes(
+                [
+                    "b-1,جمعية الشباب,Youth Society,YS,ngo,PS,غزة,1990,12+,,"
+                    "https://youth.example.org/,شباب|advocacy"
+                ]
+            ),
+            actor=self.cast.amal,
+            publish=True,
+        )
+        self.assertEqual(report.created, 1)
+        youth = Organization.objects.get(external_id="b-1")
+        self.assertEqual(
+            (youth.other_names, youth.description_ar, youth.description_en), ([], "", "")
+        )
+        self.assertEqual((youth.sort_ar, youth.sort_en), ("جمعية الشباب", "youth society"))
+        self.assertEqual((youth.member_count, youth.member_count_at_least), (12, True))
+        self.assertTrue(youth.is_published)
+        self.assertEqual(youth.created_by, self.cast.amal)
+        entry = history_for(youth).get()
+        self.assertEqual(
+            (entry.action, entry.actor, entry.object_repr),
+            ("import", self.cast.amal, "جمعية الشباب"),
+        )
+        self.assertEqual(youth.created_at, entry.at)
+        self.assertEqual(youth.updated_at, entry.at)
+        self.assertEqual(entry.changes["focus_areas"], [None, ["advocacy", "شباب"]])
+        self.assertEqual(
+            sorted(youth.focus_areas.values_list("key", flat=True)), ["advocacy", "شباب"]
+        )
+
+    def test_it_finds_existing_records_whether_it_reads_the_table_or_asks_by_id(self) -> None:
+        rows = [f"s-{n},منظمة {n},,,ngo,PS,,,,,," for n in range(30)]
+        import_organizations(csv_bytes(rows), actor=self.cast.amal)
+        # A small file against a larger table asks by id; a large file reads the table.
+        for file_rows in (rows[:3], rows):
+            changed = [row.replace(",PS,", ",EG,") for row in file_rows]
+            before = Change.objects.count()
+            report = import_organizations(csv_bytes(changed), actor=self.cast.amal)
+            self.assertEqual(report.updated + report.unchanged, len(file_rows))
+            again = import_organizations(csv_bytes(changed), actor=self.cast.amal)
+            self.assertEqual((again.created, again.updated), (0, 0))
+            self.assertEqual(Change.objects.count(), before + report.updated)
+        self.assertEqual(
+            Organization.objects.filter(external_id__startswith="s-", country="EG").count(), 30
+        )
+
+    def test_it_finds_new_keys_even_below_the_last_key_it_saw(self) -> None:
+        ids = [self.cast.gucc.external_id, self.cast.maat.external_id]
+        expected = {
+            self.cast.gucc.external_id: self.cast.gucc.pk,
+            self.cast.maat.external_id: self.cast.maat.pk,
+        }
+        self.assertEqual(importing._new_pks(ids, above=0), expected)
+        self.assertEqual(importing._new_pks(ids, above=10**9), expected)  # asked for by id
+
+    @skipUnless(connection.vendor == "sqlite", "SQLite's page cache")
+    def test_it_gives_the_connection_its_page_cache_back(self) -> None:
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA cache_size")
+            before = cursor.fetchone()[0]
+        import_organizations(csv_bytes(["c-1,اسم,,,ngo,,,,,,,"]), actor=self.cast.amal)
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA cache_size")
+            self.assertEqual(cursor.fetchone()[0], before)
+
+
+class DirectoryQueryTests(BaseTestCase):
+    def public(self) -> QuerySet[Organization]:
+        return permissions.visible_organizations(AnonymousUser(), Organization.objects.all())
+
+    def test_it_filters_by_city_without_regard_to_case(self) -> None:
+        self.cast.gucc.city = "Gaza"
+        self.cast.gucc.save()
+        self.assertEqual(list(self.public().filter(in_city(" gaza "))), [self.cast.gucc])
+        self.assertEqual(list(self.public().filter(in_city("GAZA"))), [self.cast.gucc])
+        self.assertFalse(self.public().filter(in_city("Gaz")).exists())
+
+    @skipUnless(connection.vendor == "sqlite", "SQLite query plans")
+    def test_it_lists_and_counts_published_organizations_through_indexes(self) -> None:
+        needle = "youth"
+        queries = {
+            "all": self.public(),
+            "kind": self.public().filter(kind="ngo"),
+            "country": self.public().filter(country="PS"),
+            "city": self.public().filter(in_city("غزة")),
+            "contains": self.public().filter(
+                Q(sort_ar__contains=needle)
+                | Q(sort_en__contains=needle)
+                | Q(acronym__icontains=needle)
+            ),
+        }
+        for name, queryset in queries.items():
+            with CaptureQueriesContext(connection) as captured:
+                queryset.count()
+                list(queryset.order_by("sort_ar", "pk")[:25])
+            for query in captured.captured_queries:
+                with connection.cursor() as cursor:
+                    cursor.execute("EXPLAIN QUERY PLAN " + query["sql"])
+                    plan = " ".join(row[3] for row in cursor.fetchall())
+                self.assertIn("INDEX organization_", plan, f"{name}: {plan}")
+
+
+class LightSelectTests(BaseTestCase):
+    def test_it_renders_the_country_filter_like_a_select(self) -> None:
+        form = DirectoryFilterForm({"country": "PS"})
+        self.assertTrue(form.is_valid())
+        html = str(form["country"])
+        self.assertTrue(html.startswith('<select name="country" id="id_country">'))
+        self.assertIn('<option value="PS" selected>', html)
+        self.assertEqual(html.count(" selected"), 1)
+        self.assertEqual(html.count("<option"), len(form.fields["country"].choices))
+        invalid = DirectoryFilterForm({"country": "XX"})
+        self.assertFalse(invalid.is_valid())
+        self.assertIn('aria-invalid="true"', str(invalid["country"]))
+        self.assertNotIn(" selected", str(invalid["country"]))
