@@ -82,6 +82,11 @@ def cmd_import(args: argparse.Namespace) -> int:
                 "message": problem.message()}, file=sys.stderr)
         return 1
     bar.close()
+    from tahaluf.search.services import apply_pending
+
+    indexing = ProgressBar()
+    apply_pending(progress=indexing)
+    indexing.close()
     print(translation.gettext(
         "%(total)s rows: %(created)s created, %(updated)s updated, %(unchanged)s unchanged"
     ) % {"total": report.total, "created": report.created, "updated": report.updated,

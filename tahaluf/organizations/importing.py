@@ -27,6 +27,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from tahaluf.audit.models import Action, Change
+from tahaluf.search.services import records_changed
 from tahaluf.audit.services import actor_label
 from tahaluf.organizations.models import BilingualNameMixin, FocusArea, Kind, Organization
 
@@ -583,6 +584,8 @@ def _write(
         )
         pks = _new_pks([row["external_id"] for row in batch], above=last_pk)
         last_pk = max(pks.values())
+        # The search index follows; the caller applies it with its own progress bar.
+        records_changed("organization", pks.values(), defer=True)
         links.run(
             (pks[row["external_id"]], focus_by_key[key])
             for row in batch
@@ -643,6 +646,7 @@ def _write(
             (pk, (row["name_ar"] or row["name_en"])[:300], changes)
             for pk, row, changes, _focus in batch_updates
         )
+        records_changed("organization", [pk for pk, *_rest in batch_updates], defer=True)
         done += len(batch_updates)
         report.updated += len(batch_updates)
         progress("writing", done, total)

@@ -46,6 +46,10 @@ def run_import_job(job_id: int) -> None:
             finished_at=timezone.now(),
         )
         return
+    from tahaluf.search.services import apply_pending
+
+    # The imported records become searchable before the job says it is done.
+    apply_pending()
     with transaction.atomic():
         ImportJob.objects.filter(pk=job.pk).update(
             status=ImportJob.Status.DONE, created_count=report.created,
