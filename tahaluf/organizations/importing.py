@@ -364,13 +364,14 @@ _PLAIN_TYPES = {
 
 
 class _BulkInsert:
-    """INSERT many rows of one model: one `executemany` per batch, no model instances.
+    """INSERT many rows of one model: one `executemany` (SQLite) or COPY (PostgreSQL) per
+    batch, no model instances.
 
     At 100,000 rows, `bulk_create` spends most of an import building an instance per row and
     preparing every value of every row field by field, in statements of at most 999
     parameters on SQLite. Here a value that is the same on every row (timestamps, the actor,
     defaults) is prepared once, and a per-row value only where its column needs it (JSON).
-    A field not given gets its model default, as `Model()` would give it. Nothing hidden in
+    A field not named gets what `Model()` and `save()` would give it. Nothing hidden in
     `save()` or signals is skipped: the models have none, and `bulk_create` skips them too."""
 
     def __init__(self, model: Any, varying: Sequence[str], fixed: Mapping[str, Any]) -> None:
@@ -386,19 +387,28 @@ class _BulkInsert:
             for name in varying
         ]
         constant = [f for f in fields if f.attname not in varying]
+        # What Model() and save() would give a field not named: its default, or the time now
+        # for auto_now and auto_now_add fields.
+        blank = model()
         self.constants = tuple(
             f.get_db_prep_save(
-                fixed[f.attname] if f.attname in fixed else f.get_default(), connection
+                fixed[f.attname] if f.attname in fixed else f.pre_save(blank, add=True),
+                connection,
             )
             for f in constant
         )
         quote = connection.ops.quote_name
         columns = [by_name[name].column for name in varying] + [f.column for f in constant]
-        self.sql = "INSERT INTO {} ({}) VALUES ({})".format(
-            quote(model._meta.db_table),
-            ", ".join(quote(column) for column in columns),
-            ", ".join(["%s"] * len(columns)),
+        table_and_columns = "{} ({})".format(
+            quote(model._meta.db_table), ", ".join(quote(column) for column in columns)
         )
+        self.sql = "INSERT INTO {} VALUES ({})".format(
+            table_and_columns, ", ".join(["%s"] * len(columns))
+        )
+        # PostgreSQL: Django's psycopg cursor binds parameters on the client and executemany
+        # sends one INSERT per row; COPY sends the rows as one stream (100,000 organizations:
+        # 58 s before, 23-35 s here).
+        self.copy_sql = f"COPY {table_and_columns} FROM STDIN"
 
     def run(self, rows: Iterable[Sequence[Any]]) -> None:
         constants, prepare = self.constants, self.prepare
@@ -415,8 +425,14 @@ class _BulkInsert:
             ]
         else:
             params = [(*row, *constants) for row in rows]
-        if params:
-            with connection.cursor() as cursor:
+        if not params:
+            return
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                with cursor.cursor.copy(self.copy_sql) as copy:
+                    for row in params:
+                        copy.write_row(row)
+            else:
                 cursor.executemany(self.sql, params)
 
 
@@ -436,7 +452,7 @@ def import_organizations(
     with every problem found (up to a cap) and writes nothing if any row is bad."""
     rows, _problems = read_and_validate(data, progress)
     report = ImportReport(total=len(rows))
-    with transaction.atomic(), _sqlite_page_cache(megabytes=64):
+    with _sqlite_page_cache(megabytes=64), transaction.atomic():
         _write(rows, actor=actor, publish=publish, report=report, progress=progress)
     return report
 
@@ -456,8 +472,9 @@ def _sqlite_page_cache(*, megabytes: int) -> Iterator[None]:
     try:
         yield
     finally:
-        with connection.cursor() as cursor:
-            cursor.execute(f"PRAGMA cache_size = {previous}")
+        if not connection.needs_rollback:  # else an enclosing transaction is broken: leave it
+            with connection.cursor() as cursor:
+                cursor.execute(f"PRAGMA cache_size = {previous}")
 
 
 # What the history of an imported record lists: the imported fields, then the focus areas.

@@ -177,18 +177,23 @@ class Organization(BilingualNameMixin):
         # docs/benchmarks.md). Partial indexes of published rows only: Django writes the
         # filter as `WHERE "is_published"`, which SQLite matches to an index's
         # `WHERE "is_published"` but cannot use on an (is_published, ...) index.
-        # organization_public_ar also holds the columns that the contains-filter reads (and
-        # is_published itself), so that counting and listing its matches reads the index
-        # only, never the table. Secretariat lists (every row) use sort_ar / sort_en.
+        # organization_public_ar / _en also hold the columns that the contains-filter reads
+        # (and is_published itself), so that counting and listing its matches reads the index
+        # only, never the table. Arabic pages order by sort_ar, English ones by sort_en, hence
+        # a pair of each. Secretariat lists (every row) use sort_ar / sort_en.
         indexes = [
             models.Index(fields=["sort_ar", "id", "sort_en", "acronym", "is_published"],
                          condition=Q(is_published=True), name="organization_public_ar"),
-            models.Index(fields=["sort_en"], condition=Q(is_published=True),
-                         name="organization_public_en"),
+            models.Index(fields=["sort_en", "id", "sort_ar", "acronym", "is_published"],
+                         condition=Q(is_published=True), name="organization_public_en"),
             models.Index(fields=["kind", "sort_ar"], condition=Q(is_published=True),
                          name="organization_public_kind"),
+            models.Index(fields=["kind", "sort_en"], condition=Q(is_published=True),
+                         name="organization_public_kind_en"),
             models.Index(fields=["country", "sort_ar"], condition=Q(is_published=True),
                          name="organization_public_country"),
+            models.Index(fields=["country", "sort_en"], condition=Q(is_published=True),
+                         name="organization_public_country_en"),
             # The city filter compares Lower(city) with Lower(the city asked for).
             models.Index(Lower("city"), name="organization_city_lower"),
         ]
