@@ -61,7 +61,11 @@ def _actor(username: str | None) -> Any:
 def cmd_import(args: argparse.Namespace) -> int:
     from django.utils import translation
 
-    from tahaluf.organizations.importing import ImportInvalid, import_organizations
+    from tahaluf.organizations.importing import (
+        ImportInvalid,
+        ImportNeedsConfirmation,
+        import_organizations,
+    )
 
     translation.activate(args.lang)
     path = Path(args.file)
@@ -72,7 +76,23 @@ def cmd_import(args: argparse.Namespace) -> int:
     bar = ProgressBar()
     try:
         report = import_organizations(path.read_bytes(), actor=actor, publish=args.publish,
-                                      progress=bar)
+                                      progress=bar, allow_duplicates=args.allow_duplicates)
+    except ImportNeedsConfirmation as waiting:
+        bar.close()
+        print(translation.gettext(
+            "Nothing was imported. These new rows look like organizations already in the "
+            "registry (import again with --allow-duplicates to create them anyway):"
+        ), file=sys.stderr)
+        for duplicate in waiting.duplicates:
+            print("  " + translation.gettext(
+                "row %(row)s (%(external_id)s) %(name)s ≈ #%(pk)s %(other)s, score %(score)s"
+            ) % {"row": duplicate.row, "external_id": duplicate.external_id,
+                 "name": duplicate.name, "pk": duplicate.organization_id,
+                 "other": duplicate.organization_name, "score": f"{duplicate.score:.2f}"},
+                file=sys.stderr)
+            for reason in duplicate.reason_texts():
+                print(f"      - {reason}", file=sys.stderr)
+        return 3
     except ImportInvalid as invalid:
         bar.close()
         print(translation.gettext("Nothing was imported. Problems:"), file=sys.stderr)
@@ -239,6 +259,46 @@ def cmd_search(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_duplicates(args: argparse.Namespace) -> int:
+    from django.conf import settings
+    from django.utils import translation
+
+    from tahaluf.organizations.models import Organization
+    from tahaluf.search import duplicates
+
+    translation.activate(args.lang)
+    if args.rebuild_keys:
+        bar = ProgressBar()
+        count = duplicates.rebuild_keys(progress=bar)
+        bar.close()
+        print(f"{count} terms of {Organization.objects.count()} organizations written")
+        return 0
+    min_score = (args.min_score if args.min_score is not None
+                 else settings.TAHALUF_DUPLICATE_REVIEW_SCORE)
+    if not 0 <= min_score <= 1:
+        print("error: --min-score is between 0 and 1", file=sys.stderr)
+        return 2
+    bar = ProgressBar()
+    found = duplicates.candidates(min_score, progress=bar)
+    bar.close()
+    shown = found[: args.limit] if args.limit else found
+    names = Organization.objects.in_bulk(
+        {pk for candidate in shown for pk in (candidate.a, candidate.b)}
+    )
+
+    def label(pk: int) -> str:
+        organization = names.get(pk)
+        return f"#{pk} {organization.name if organization else '?'}"
+
+    print(translation.gettext("%(count)s pairs scoring %(score)s or more") % {
+        "count": len(found), "score": f"{min_score:.2f}"})
+    for candidate in shown:
+        print(f"{candidate.score:.3f}  {label(candidate.a)}  ≈  {label(candidate.b)}")
+        for reason in candidate.reason_texts():
+            print(f"       - {reason}")
+    return 0
+
+
 def cmd_worker(args: argparse.Namespace) -> int:
     from django.core.management import call_command
 
@@ -265,6 +325,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--publish", action="store_true", help="publish the new records")
     p.add_argument("--as", dest="as_user", help="username recorded in the history")
     p.add_argument("--lang", choices=["ar", "en"], default="en", help="language of messages")
+    p.add_argument("--allow-duplicates", action="store_true",
+                   help="write new rows even if they look like organizations already there")
     p.set_defaults(func=cmd_import)
 
     p = commands.add_parser("export", help="export records to a CSV file")
@@ -309,6 +371,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--as", dest="as_user", help="search as this user (default: the public)")
     p.add_argument("--lang", choices=["ar", "en"], default="ar", help="language of titles")
     p.set_defaults(func=cmd_search)
+
+    p = commands.add_parser(
+        "duplicates", help="list pairs of organizations that are probably one",
+        description="Compares every organization with the others that share its rarest "
+        "words (docs/duplicates.md) and lists the pairs scoring at least --min-score, best "
+        "first, with the reasons.",
+    )
+    p.add_argument("--min-score", type=float,
+                   help="lowest score listed (default: TAHALUF_DUPLICATE_REVIEW_SCORE)")
+    p.add_argument("--limit", type=int, default=50, help="pairs printed (0: all)")
+    p.add_argument("--lang", choices=["ar", "en"], default="en", help="language of reasons")
+    p.add_argument("--rebuild-keys", action="store_true",
+                   help="rebuild the terms the per-record lookup uses, then stop")
+    p.set_defaults(func=cmd_duplicates)
 
     p = commands.add_parser("demo", help="load the demo data built from the five seed texts")
     p.add_argument("--password", help="password for the demo users (default: a fixed demo one)")

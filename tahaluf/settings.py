@@ -9,7 +9,14 @@ from pathlib import Path
 
 from django.utils.translation import gettext_lazy as _
 
-from tahaluf.lib.env import database_from_url, env_bool, env_int, env_list, env_str
+from tahaluf.lib.env import (
+    database_from_url,
+    env_bool,
+    env_float,
+    env_int,
+    env_list,
+    env_str,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("TAHALUF_VAR_DIR", str(BASE_DIR / "var")))
@@ -164,6 +171,11 @@ TASKS = {
 # PostgreSQL database, for several application processes).
 TAHALUF_SEARCH_BACKEND = env_str("TAHALUF_SEARCH_BACKEND", "embedded")
 TAHALUF_SEARCH_INDEX_DIR = env_str("TAHALUF_SEARCH_INDEX_DIR", str(VAR_DIR / "search"))
+
+# Likely duplicates (tahaluf/search/duplicates.py): pairs scoring at least the review score are
+# shown to the secretariat; at the merge score the two records are the same organization.
+TAHALUF_DUPLICATE_REVIEW_SCORE = env_float("TAHALUF_DUPLICATE_REVIEW_SCORE", 0.6)
+TAHALUF_DUPLICATE_MERGE_SCORE = env_float("TAHALUF_DUPLICATE_MERGE_SCORE", 0.85)
 
 TAHALUF_PAGE_SIZE = env_int("TAHALUF_PAGE_SIZE", 25)
 TAHALUF_API_MAX_LIMIT = env_int("TAHALUF_API_MAX_LIMIT", 200)

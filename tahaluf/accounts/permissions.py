@@ -71,6 +71,19 @@ def can_import(user: Any) -> bool:
     return is_secretariat(user)
 
 
+def can_merge(user: Any) -> bool:
+    """Merging two records into one (tahaluf/organizations/merging.py) moves what belongs to
+    both and deletes one: the secretariat's decision."""
+    return is_secretariat(user)
+
+
+def can_see_duplicates(user: Any, organization: Organization) -> bool:
+    """The "likely duplicates" of an organization are shown to those who may edit it: the
+    secretariat, who merges, and the organization's own editors, who know best which other
+    records are theirs (and only among records they may see anyway)."""
+    return can_edit_organization(user, organization)
+
+
 # People ----------------------------------------------------------------------------------
 
 

@@ -19,6 +19,7 @@ class Action(models.TextChoices):
     IMPORT = "import", _("imported")
     LINK = "link", _("linked")
     UNLINK = "unlink", _("unlinked")
+    MERGE = "merge", _("merged a duplicate into this record")
 
 
 class Change(models.Model):
@@ -82,6 +83,12 @@ EXTRA_LABELS = {
     "title_en": _("post in English"),
     "start_date": _("from"),
     "end_date": _("until"),
+    "merged_record": _("merged record"),
+    "duplicate_score": _("duplicate score"),
+    "duplicate_reasons": _("why they are the same"),
+    "merged_snapshot": _("the merged record as it was"),
+    "moved": _("moved here"),
+    "dropped_links": _("union memberships not kept"),
 }
 
 
@@ -89,6 +96,9 @@ def display(field: Any, value: Any) -> Any:
     """A stored value as a reader would say it: choice labels, country names, yes/no."""
     if isinstance(value, bool):
         return _("yes") if value else _("no")
+    if isinstance(value, dict):  # a merged record's snapshot, counts of what moved
+        return "; ".join(f"{key}: {display(None, item)}" for key, item in value.items()
+                         if item not in (None, "", [], {}))
     if field is None or value in (None, ""):
         return value
     choices = dict(getattr(field, "flatchoices", None) or [])

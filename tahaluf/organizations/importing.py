@@ -30,6 +30,7 @@ from tahaluf.audit.models import Action, Change
 from tahaluf.search.services import records_changed
 from tahaluf.audit.services import actor_label
 from tahaluf.organizations.models import BilingualNameMixin, FocusArea, Kind, Organization
+from tahaluf.search.duplicates import RowDuplicate, likely_duplicates_for_rows
 
 COLUMNS = [
     "external_id",
@@ -159,6 +160,15 @@ class ImportInvalid(Exception):
     def __init__(self, problems: list[RowProblem]) -> None:
         super().__init__(f"{len(problems)} problem(s)")
         self.problems = problems
+
+
+class ImportNeedsConfirmation(Exception):
+    """New rows that are probably organizations already in the registry: nothing was written;
+    import again with allow_duplicates=True to write them anyway."""
+
+    def __init__(self, duplicates: list[RowDuplicate]) -> None:
+        super().__init__(f"{len(duplicates)} likely duplicate(s)")
+        self.duplicates = duplicates
 
 
 # Reading and validating ------------------------------------------------------------------
@@ -447,14 +457,34 @@ def import_organizations(
     actor: Any,
     publish: bool = False,
     progress: ProgressCallback = _no_progress,
+    allow_duplicates: bool = False,
 ) -> ImportReport:
     """Validate the whole file, then write it all in one transaction. Raises ImportInvalid
-    with every problem found (up to a cap) and writes nothing if any row is bad."""
+    with every problem found (up to a cap) and writes nothing if any row is bad. Unless
+    `allow_duplicates`, raises ImportNeedsConfirmation and writes nothing if new rows are
+    probably organizations already in the registry."""
     rows, _problems = read_and_validate(data, progress)
+    if not allow_duplicates:
+        duplicates = likely_duplicates(rows)
+        if duplicates:
+            raise ImportNeedsConfirmation(duplicates)
     report = ImportReport(total=len(rows))
     with _sqlite_page_cache(megabytes=64), transaction.atomic():
         _write(rows, actor=actor, publish=publish, report=report, progress=progress)
     return report
+
+
+def likely_duplicates(rows: Sequence[Mapping[str, Any]]) -> list[RowDuplicate]:
+    """New rows (their external_id is not in the registry) that are probably organizations
+    already in it (tahaluf/search/duplicates.py). Nothing to do for an empty registry."""
+    if not rows or not Organization.objects.exists():
+        return []
+    known: set[str] = set()
+    for chunk in _in_chunks([row["external_id"] for row in rows]):
+        known.update(
+            Organization.objects.filter(external_id__in=chunk).values_list("external_id", flat=True)
+        )
+    return likely_duplicates_for_rows([row for row in rows if row["external_id"] not in known])
 
 
 @contextmanager

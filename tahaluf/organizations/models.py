@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
@@ -422,6 +423,9 @@ class ImportJob(models.Model):
         VALIDATING = "validating", _("Checking every row")
         WRITING = "writing", _("Writing")
         FAILED = "failed", _("Not imported: the file has problems")
+        NEEDS_CONFIRMATION = "confirm", _(
+            "Not imported yet: some rows look like organizations already in the registry"
+        )
         DONE = "done", _("Imported")
 
     file = models.FileField(upload_to="imports/%Y/%m/")
@@ -434,6 +438,10 @@ class ImportJob(models.Model):
     updated_count = models.PositiveIntegerField(default=0)
     unchanged_count = models.PositiveIntegerField(default=0)
     problems = models.JSONField(default=list, blank=True)
+    # New rows that are probably organizations already in the registry; the import waits
+    # until someone who may import says "import anyway" (allow_duplicates).
+    duplicates = models.JSONField(default=list, blank=True)
+    allow_duplicates = models.BooleanField(default=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -445,6 +453,16 @@ class ImportJob(models.Model):
         return self.status in {self.Status.FAILED, self.Status.DONE}
 
     @property
+    def is_waiting(self) -> bool:
+        """Stopped until someone confirms: the page stops refreshing itself."""
+        return self.status == self.Status.NEEDS_CONFIRMATION
+
+    def duplicate_rows(self) -> list[Any]:
+        from tahaluf.search.duplicates import RowDuplicate
+
+        return [RowDuplicate.from_dict(item) for item in self.duplicates]
+
+    @property
     def percent(self) -> int:
         if self.status == self.Status.DONE:
             return 100
@@ -453,3 +471,48 @@ class ImportJob(models.Model):
         # Validation is the first half of the bar, writing the second.
         share = min(self.done_rows / self.total_rows, 1.0)
         return int(share * 50) + (50 if self.status == self.Status.WRITING else 0)
+
+
+class MergeRecord(models.Model):
+    """Two records were one organization: `merged_pk` was merged into `survivor`. Kept so
+    that the merge can be explained later: the merged record as it was (`snapshot`: its
+    facts, names, counts of what moved), the score and the reasons that made it a likely
+    duplicate, who merged and when."""
+
+    survivor = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="merges",
+        verbose_name=_("surviving record"),
+    )
+    merged_pk = models.BigIntegerField(_("merged record's number"))
+    merged_external_id = models.CharField(
+        _("merged record's external identifier"), max_length=100, blank=True
+    )
+    snapshot = models.JSONField(_("the merged record as it was"), default=dict)
+    score = models.FloatField(_("duplicate score"), null=True, blank=True)
+    reasons = models.JSONField(_("why they are the same"), default=list)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    actor_label = models.CharField(max_length=150, blank=True)
+    at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("merge")
+        verbose_name_plural = _("merges")
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"#{self.merged_pk} → {self.survivor_id}"
+
+    def reason_texts(self) -> list[str]:
+        from tahaluf.search.duplicates import Reason
+
+        return [str(Reason.from_dict(item)) for item in self.reasons if isinstance(item, dict)]
+
+    @property
+    def merged_name(self) -> str:
+        names = self.snapshot.get("fields", {})
+        if translation.get_language() == "en":
+            return names.get("name_en") or names.get("name_ar") or ""
+        return names.get("name_ar") or names.get("name_en") or ""

@@ -7,7 +7,11 @@ from django.utils import timezone
 from django.utils.translation import override
 from django_tasks import task
 
-from tahaluf.organizations.importing import ImportInvalid, import_organizations
+from tahaluf.organizations.importing import (
+    ImportInvalid,
+    ImportNeedsConfirmation,
+    import_organizations,
+)
 from tahaluf.organizations.models import ImportJob
 
 
@@ -37,8 +41,14 @@ def run_import_job(job_id: int) -> None:
         with override("en"):
             report = import_organizations(
                 data, actor=job.created_by, publish=job.publish,
-                progress=_progress_saver(job.pk),
+                progress=_progress_saver(job.pk), allow_duplicates=job.allow_duplicates,
             )
+    except ImportNeedsConfirmation as waiting:
+        ImportJob.objects.filter(pk=job.pk).update(
+            status=ImportJob.Status.NEEDS_CONFIRMATION,
+            duplicates=[duplicate.as_dict() for duplicate in waiting.duplicates],
+        )
+        return
     except ImportInvalid as invalid:
         ImportJob.objects.filter(pk=job.pk).update(
             status=ImportJob.Status.FAILED,

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from tahaluf.accounts import permissions
 from tahaluf.audit.services import history_for
-from tahaluf.organizations import services
+from tahaluf.organizations import merging, services
 from tahaluf.organizations.access import (
     get_organization_for_user,
     get_person_for_user,
@@ -44,6 +44,7 @@ from tahaluf.organizations.models import (
     in_city,
 )
 from tahaluf.organizations.tasks import run_import_job
+from tahaluf.search import duplicates
 
 
 def _apply_errors(form: Form, error: ValidationError) -> None:
@@ -121,6 +122,11 @@ def organization_detail(request: HttpRequest, pk: int) -> HttpResponse:
         fact_sources.setdefault(citation.field or "*", []).append(source_numbers[citation.source_id])
     can_edit = permissions.can_edit_organization(user, organization)
     return render(request, "organizations/organization_detail.html", {
+        "duplicates": _likely_duplicates(user, organization)
+        if permissions.can_see_duplicates(user, organization) else None,
+        "can_merge": permissions.can_merge(user),
+        "merges": list(organization.merges.select_related("actor"))
+        if permissions.can_view_history(user, organization) else None,
         "organization": organization,
         "focus_areas": organization.focus_areas.all(),
         "positions": positions,
@@ -135,6 +141,48 @@ def organization_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_manage_unions": permissions.can_manage_union_memberships(user),
         "history": list(history_for(organization)[:50])
         if permissions.can_view_history(user, organization) else None,
+    })
+
+
+def _likely_duplicates(
+    user: Any, organization: Organization
+) -> list[tuple[Organization, Any]]:
+    """(other organization, candidate) for the records the viewer may see that are probably
+    this organization."""
+    visible = permissions.visible_organizations(user, Organization.objects.all())
+    found = duplicates.duplicates_of(organization, queryset=visible)
+    others = Organization.objects.in_bulk([candidate.b for candidate in found])
+    return [(others[candidate.b], candidate) for candidate in found if candidate.b in others]
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def organization_merge(request: HttpRequest, pk: int, other_pk: int) -> HttpResponse:
+    """Merge organization `other_pk` into organization `pk`: GET shows both side by side and
+    what would move; POST merges."""
+    survivor = get_organization_for_user(request.user, pk)
+    duplicate = get_organization_for_user(request.user, other_pk)
+    if survivor.pk == duplicate.pk:
+        raise Http404
+    if not permissions.can_merge(request.user):
+        raise PermissionDenied
+    score, reasons = duplicates.score_pair(survivor, duplicate)
+    if request.method == "POST":
+        try:
+            merging.organization_merge(actor=request.user, survivor=survivor,
+                                       duplicate=duplicate, reasons=reasons, score=score)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect("organizations:merge", pk=survivor.pk, other_pk=duplicate.pk)
+        messages.success(request, _("The two records are now one. Its history says what was "
+                                    "merged, and why."))
+        return redirect("organizations:detail", pk=survivor.pk)
+    return render(request, "organizations/organization_merge.html", {
+        "survivor": survivor, "duplicate": duplicate, "score": score, "reasons": reasons,
+        "preview": merging.merge_preview(survivor, duplicate),
+        "survivor_counts": merging.merge_snapshot(survivor)["counts"],
+        "review_score": settings.TAHALUF_DUPLICATE_REVIEW_SCORE,
+        "merge_score": settings.TAHALUF_DUPLICATE_MERGE_SCORE,
     })
 
 
@@ -439,7 +487,25 @@ def import_status(request: HttpRequest, pk: int) -> HttpResponse:
     except ImportJob.DoesNotExist:
         raise Http404 from None
     problems = [RowProblem.from_dict(item) for item in job.problems]
-    context = {"job": job, "problems": problems}
+    context = {"job": job, "problems": problems, "duplicates": job.duplicate_rows()}
     if request.htmx:
         return render(request, "organizations/import_status.html#progress", context)
     return render(request, "organizations/import_status.html", context)
+
+
+@login_required
+@require_POST
+def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    """"Import anyway": the job that stopped on likely duplicates writes its rows."""
+    if not permissions.can_import(request.user):
+        raise Http404
+    try:
+        job = ImportJob.objects.get(pk=pk)
+    except ImportJob.DoesNotExist:
+        raise Http404 from None
+    if job.status == ImportJob.Status.NEEDS_CONFIRMATION:
+        ImportJob.objects.filter(pk=job.pk).update(
+            status=ImportJob.Status.QUEUED, allow_duplicates=True
+        )
+        run_import_job.enqueue(job.pk)
+    return redirect("organizations:import_status", pk=job.pk)

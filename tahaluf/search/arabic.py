@@ -27,6 +27,7 @@ __all__ = [
     "normalize",
     "split_glued",
     "stem",
+    "strip_known",
     "strip_prefixes",
     "tokenize",
     "translit_key",
@@ -360,6 +361,26 @@ def strip_prefixes(token: str) -> str:
     return _strip(token)
 
 
+def strip_known(token: str, vocabulary: Container[str]) -> str | None:
+    """The word a token stands for when its attached letters are read off against a
+    vocabulary, for the tokens strip_prefixes leaves whole: a short word after one letter
+    (بمدى → مدي) or a word that looks like a protected one (ولأيرلندا → ايرلندا, although
+    ولاية is protected). Letters و ف ب ل ك are read off one at a time, each time trying what
+    remains as it is and with its own prefixes stripped; at least 3 letters remain. None
+    when no reading is in the vocabulary."""
+    if not token or not _is_arabic(token):
+        return None
+    word = token if token == normalize(token) else normalize(token).replace(" ", "")
+    for _ in range(3):
+        if len(word) < 4 or word[0] not in _PROCLITICS:
+            return None
+        word = word[1:]
+        for candidate in dict.fromkeys((word, _strip(word))):
+            if len(candidate) >= 3 and candidate in vocabulary:
+                return candidate
+    return None
+
+
 # --------------------------------------------------------------------------------------------
 # stem
 # --------------------------------------------------------------------------------------------
@@ -464,9 +485,14 @@ def _arabic_key(word: str) -> str:
     return _finish(prefix + body)
 
 
+_SOFT_C = re.compile("c(?=[eiy])")
+
+
 def _latin_classes(word: str) -> str:
     if not word:
         return ""
+    if "c" in word:  # c before e, i, y is s (Mercy = ميرسي, Cecile = سيسيل)
+        word = _SOFT_C.sub("s", word)
     head = word[0] if word[0] in "wy" else ""
     body = word[1:] if head else word
     return head + "".join(_LATIN_UNITS[unit] for unit in _LATIN_UNIT.findall(body))
@@ -520,6 +546,7 @@ def translit_key(token: str) -> str:
 # --------------------------------------------------------------------------------------------
 
 _MAX_PART = 24
+_RUN_LETTERS = "وي"  # letters whose runs normalize collapses
 _ARTICLES = ("ال", "وال", "بال", "فال", "كال", "لل", "ولل", "فلل")
 
 
@@ -546,19 +573,27 @@ def _split(token: str, vocabulary: Container[str], max_parts: int) -> list[str] 
     if n < 4 or max_parts < 2:
         return None
     # best[i] describes the best split of token[i:]: (parts, -shortest part, (-length of
-    # each part, …), where the first part ends); tuples compare in order of preference.
-    best: list[tuple[int, int, tuple[int, ...], int] | None] = [None] * (n + 1)
-    best[n] = (0, -sys.maxsize, (), n)
+    # each part, …), where the next part starts, where the first part ends); tuples compare
+    # in order of preference. A first part may end one letter after the next part starts:
+    # normalize collapses ىي and يي into one ي (ملتقىيافا → ملتقيافا = ملتقي + يافا).
+    Step = tuple[int, int, tuple[int, ...], int, int]
+    best: list[Step | None] = [None] * (n + 1)
+    best[n] = (0, -sys.maxsize, (), n, n)
     for i in range(n - 2, -1, -1):
-        choice: tuple[int, int, tuple[int, ...], int] | None = None
+        choice: Step | None = None
         for j in range(i + 2, min(n, i + _MAX_PART) + 1):
             after = best[j]
             if after is None or after[0] >= max_parts:
                 continue
+            end = j
             if not _known_part(token[i:j], vocabulary):
-                continue
-            length = j - i
-            candidate = (after[0] + 1, max(after[1], -length), (-length, *after[2]), j)
+                if j >= n or token[j] not in _RUN_LETTERS or token[j - 1] == token[j]:
+                    continue
+                if not _known_part(token[i : j + 1], vocabulary):
+                    continue
+                end = j + 1
+            length = end - i
+            candidate = (after[0] + 1, max(after[1], -length), (-length, *after[2]), j, end)
             if choice is None or candidate[:3] < choice[:3]:
                 choice = candidate
         best[i] = choice
@@ -570,7 +605,7 @@ def _split(token: str, vocabulary: Container[str], max_parts: int) -> list[str] 
     while i < n:
         step = best[i]
         assert step is not None
-        parts.append(token[i : step[3]])
+        parts.append(token[i : step[4]])
         i = step[3]
     return parts
 

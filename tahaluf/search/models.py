@@ -41,3 +41,22 @@ class IndexedDocument(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["type", "object_id"], name="indexed_document_once")
         ]
+
+
+class DuplicateKey(models.Model):
+    """One term (stem, "~"+transliteration key, "#"+acronym) of one organization's names:
+    the blocks and the document frequencies duplicate detection looks up to compare one
+    record with the whole registry (tahaluf/search/duplicates.py). Kept by the same pending
+    changes as the search index, and rebuilt with it."""
+
+    key = models.CharField(max_length=100)
+    organization_id = models.BigIntegerField()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["key", "organization_id"], name="duplicate_key_lookup"),
+            models.Index(fields=["organization_id"], name="duplicate_key_organization"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key} → organization {self.organization_id}"

@@ -17,7 +17,7 @@ from django.db import models, transaction
 
 from tahaluf.search import registry
 from tahaluf.search.backends.base import Results, SearchBackend, Viewer
-from tahaluf.search.documents import analyze_document, parse_query
+from tahaluf.search.documents import analyze_document, parse_query, split_glued_after
 from tahaluf.search.highlight import highlight
 from tahaluf.search.models import PendingChange
 
@@ -69,9 +69,25 @@ def record_changed(record: models.Model) -> None:
 def records_changed(type_name: str, object_ids: Iterable[int], *, defer: bool = False) -> None:
     """Mark records for re-indexing. With `defer`, nothing is applied after the commit: the
     caller (a bulk import) applies the pending changes itself, with a progress bar."""
-    PendingChange.objects.bulk_create(
-        [PendingChange(type=type_name, object_id=pk) for pk in object_ids], batch_size=BATCH
-    )
+    rows = [(type_name, pk) for pk in object_ids]
+    if len(rows) > 100:
+        # A bulk import marks up to 100,000 records: one executemany, not model instances.
+        from django.db import connection
+        from django.utils import timezone
+
+        table = connection.ops.quote_name(PendingChange._meta.db_table)
+        now = PendingChange._meta.get_field("created_at").get_db_prep_save(
+            timezone.now(), connection
+        )
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                f"INSERT INTO {table} (type, object_id, created_at) VALUES (%s, %s, %s)",
+                [(name, pk, now) for name, pk in rows],
+            )
+    else:
+        PendingChange.objects.bulk_create(
+            [PendingChange(type=name, object_id=pk) for name, pk in rows], batch_size=BATCH
+        )
     if not defer:
         transaction.on_commit(_apply_pending_quietly)
 
@@ -88,6 +104,16 @@ def _apply_pending_quietly() -> None:
 
 
 ProgressCallback = Callable[[str, int, int], None]
+
+# Other tables derived from indexed records (duplicate detection's DuplicateKey) follow the
+# same pending changes: `changed(type_name, ids)` once a batch is indexed, `rebuilt()` after
+# a full rebuild has committed.
+_followers: list[Any] = []
+
+
+def follow(follower: Any) -> None:
+    if follower not in _followers:
+        _followers.append(follower)
 
 
 def apply_pending(progress: ProgressCallback | None = None) -> int:
@@ -118,6 +144,8 @@ def apply_pending(progress: ProgressCallback | None = None) -> int:
             search_backend.apply(
                 [analyze_document(document, vocabulary) for document in documents], deletes
             )
+            for follower in _followers:
+                follower.changed(type_name, chunk)
             done += len(chunk)
             if progress:
                 progress("indexing", done, total)
@@ -161,46 +189,54 @@ def search(
 
 def _all_documents(progress: ProgressCallback | None) -> Iterable[Any]:
     for search_type in registry.types():
-        queryset = search_type.queryset().order_by("pk")
-        total = queryset.count()
+        total = search_type.queryset().count()
         done = 0
-        pks = list(queryset.values_list("pk", flat=True))
-        for start in range(0, len(pks), BATCH):
-            chunk = pks[start : start + BATCH]
-            records = list(search_type.queryset().filter(pk__in=chunk).order_by("pk"))
+        last = None
+        while True:
+            queryset = search_type.queryset().order_by("pk")
+            if last is not None:
+                queryset = queryset.filter(pk__gt=last)
+            records = list(queryset[:BATCH])
+            if not records:
+                break
+            last = records[-1].pk
             yield from search_type.build(records)
-            done += len(chunk)
+            done += len(records)
             if progress:
                 progress(f"{search_type.name}", done, total)
 
 
 @transaction.atomic
 def rebuild(progress: ProgressCallback | None = None) -> int:
-    """Rebuild the whole index from the database. Two passes: the first collects the
-    vocabulary so that glued words in records can be split against every other record."""
-    from tahaluf.search import arabic
+    """Rebuild the whole index from the database, streaming the records in batches (read
+    and analyzed by worker processes when there are many: parallel.py). Glued words in
+    records are split against every other record's words at the end
+    (documents.split_glued_after)."""
+    from tahaluf.search import parallel
 
-    documents = list(_all_documents(progress))
-    vocabulary: set[str] = set()
-    for document in documents:
-        for name in document.names:
-            vocabulary.update(arabic.analyze(name).words)
+    total = sum(search_type.queryset().count() for search_type in registry.types())
+    if parallel.usable(total):
+        first: Iterable[Any] = parallel.Analyses(progress)  # forks now, before any writer
+    else:
+        first = (analyze_document(document) for document in _all_documents(progress))
     PendingChange.objects.all().delete()
+    for follower in _followers:
+        transaction.on_commit(follower.rebuilt)
     search_backend = backend()
     search_backend.clear()
-    analyzed = (analyze_document(document, vocabulary) for document in documents)
+    analyzed = split_glued_after(first)
     if hasattr(search_backend, "add_all"):
         return search_backend.add_all(analyzed)  # type: ignore[attr-defined]
     batch: list[Any] = []
-    count = 0
+    keys: set[str] = set()
     for item in analyzed:
         batch.append(item)
+        keys.add(item.document.key)
         if len(batch) >= BATCH:
             search_backend.apply(batch, [])
-            count += len(batch)
             batch = []
     search_backend.apply(batch, [])
-    return count + len(batch)
+    return len(keys)
 
 
 @dataclass

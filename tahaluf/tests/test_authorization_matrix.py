@@ -102,6 +102,11 @@ EXPECTED: dict[str, dict[str, dict[str, Outcome]]] = {
             "POST": by(LOGIN, 403, 403, 403, 302),
         }
     },
+    "organizations:import_confirm": {
+        # "Import anyway" for a job waiting on likely duplicates: the secretariat's business.
+        "job": {"GET": by(LOGIN, 405, 405, 405, 405), "POST": by(LOGIN, 404, 404, 404, 302)},
+        "missing": {"POST": by(LOGIN, 404, 404, 404, 404)},
+    },
     "organizations:import_status": {
         # An import job is the secretariat's business: others are not told it exists.
         "job": {"GET": by(LOGIN, 404, 404, 404, 200), "POST": by(LOGIN, 405, 405, 405, 405)},
@@ -127,6 +132,20 @@ EXPECTED: dict[str, dict[str, dict[str, Outcome]]] = {
         "maat": {"GET": by(LOGIN, 405, 405, 405, 405), "POST": by(LOGIN, 403, 403, 403, 302)},
         "gucc": {"POST": by(LOGIN, 403, 403, 403, 302)},
         "hidden": {"POST": by(LOGIN, 404, 404, 404, 302)},
+    },
+    "organizations:merge": {
+        # Merging two records is the secretariat's (permissions.can_merge); someone who may
+        # not see one of the two records is not told it exists.
+        "maat_and_gucc": {
+            "GET": by(LOGIN, 403, 403, 403, 200),
+            "POST": by(LOGIN, 403, 403, 403, 302),
+        },
+        "maat_and_hidden": {
+            "GET": by(LOGIN, 404, 404, 404, 200),
+            "POST": by(LOGIN, 404, 404, 404, 302),
+        },
+        "maat_and_maat": {"GET": by(LOGIN, 404, 404, 404, 404)},  # a record with itself
+        "missing": {"GET": by(LOGIN, 404, 404, 404, 404), "POST": by(LOGIN, 404, 404, 404, 404)},
     },
     "organizations:add_member": {
         # Union memberships are recorded by the secretariat, even for the union's own editor.
@@ -380,11 +399,23 @@ def is_api(route: str) -> bool:
 PARAMETER = re.compile(r"<(?:\w+:)?\w+>")
 
 
-def fill(route: str, pk: int | None) -> str:
+def fill(route: str, pk: int | tuple[int, ...] | None) -> str:
+    """The route with its parameters filled in: each with `pk`, or in turn with the keys of
+    a tuple (a URL about two records: /organizations/1/merge/2/)."""
     if PARAMETER.search(route):
         assert pk is not None, route
-        return "/" + PARAMETER.sub(str(pk), route)
+        keys = iter(pk if isinstance(pk, tuple) else ())
+        return "/" + PARAMETER.sub(
+            lambda _match: str(next(keys) if isinstance(pk, tuple) else pk), route
+        )
     return "/" + route
+
+
+class _Pair:
+    """Two records a URL is about; `pk` is the pair of their keys."""
+
+    def __init__(self, first: Any, second: Any) -> None:
+        self.pk = (first.pk, second.pk)
 
 
 class _Missing:
@@ -462,6 +493,9 @@ class AuthorizationMatrixTests(BaseTestCase):
             "hidden_in_gucc": hidden_in_gucc,
             "loose": loose,
             "job": job,
+            "maat_and_gucc": _Pair(cast.maat, cast.gucc),
+            "maat_and_hidden": _Pair(cast.maat, cast.hidden),
+            "maat_and_maat": _Pair(cast.maat, cast.maat),
             "missing": _Missing(),
         }
         tokens = {

@@ -17,6 +17,7 @@ WEIGHTS = {
     "word": 2.5,
     "stem": 2.0,
     "key": 1.2,
+    "concept": 1.0,
     "fuzzy": 0.9,
     "ctx": 0.4,
 }

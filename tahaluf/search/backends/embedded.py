@@ -4,40 +4,51 @@ deployments. Writes take a file lock, so the web server and the worker can both 
 from __future__ import annotations
 
 import fcntl
+import json
 import os
 import threading
-from collections.abc import Container, Iterable, Iterator, Sequence
+from collections.abc import Callable, Container, Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import tantivy
 
 from tahaluf.search.backends.base import WEIGHTS, Hit, Results, SearchBackend, Viewer
-from tahaluf.search.documents import AnalyzedDocument, ParsedQuery, QueryTerm
+from tahaluf.search.documents import KNOWN_IN_RECORDS, AnalyzedDocument, ParsedQuery, QueryTerm
 
-SCHEMA_VERSION = "1"
+# Version 2: frequencies without positions (no phrase queries), the stored values in one
+# field that is not indexed. A version change empties the index: run `tahaluf search rebuild`.
+SCHEMA_VERSION = "2"
+# A query word (or form of a word) that this share of records have, and at least
+# FREQUENT_MIN, is frequent: see "Searching" below.
+FREQUENT_SHARE = 0.005
+FREQUENT_MIN = 200
 TEXT_FIELDS = ("tok", "word", "stem", "key", "ctx")
+# What a hit shows, stored together (JSON) in the field "stored".
 STORED_FIELDS = ("title_ar", "title_en", "subtitle_ar", "subtitle_en", "url", "digest")
+WRITER_HEAP = 64_000_000
+BULK_WRITER_HEAP = 256_000_000  # a rebuild: fewer, larger segments to merge
 
 
 def _schema() -> tantivy.Schema:
     builder = tantivy.SchemaBuilder()
-    builder.add_text_field("doc_key", stored=True, tokenizer_name="raw")
-    builder.add_text_field("type", stored=True, tokenizer_name="raw")
-    builder.add_integer_field("object_id", stored=True, indexed=True)
+    builder.add_text_field("doc_key", stored=True, tokenizer_name="raw", index_option="basic")
+    builder.add_text_field("type", stored=True, tokenizer_name="raw", index_option="basic")
+    builder.add_integer_field("object_id", stored=True)
     builder.add_integer_field("published", indexed=True)
     builder.add_integer_field("owner", indexed=True)
-    builder.add_text_field("exact", tokenizer_name="raw")
+    builder.add_text_field("exact", tokenizer_name="raw", index_option="basic")
     for name in TEXT_FIELDS:
-        builder.add_text_field(name, tokenizer_name="whitespace")
-    for name in STORED_FIELDS:
-        builder.add_text_field(name, stored=True, tokenizer_name="raw", index_option="basic")
+        builder.add_text_field(name, tokenizer_name="whitespace", index_option="freq")
+    builder.add_bytes_field("stored", stored=True)
     return builder.build()
 
 
 class _Vocabulary:
-    """`word in vocabulary` asks the index whether any record has that word."""
+    """`word in vocabulary` asks the index whether any record has that word; `common(word)`,
+    whether at least KNOWN_IN_RECORDS records have it (documents.split_rare)."""
 
     def __init__(self, searcher: tantivy.Searcher) -> None:
         self.searcher = searcher
@@ -46,6 +57,19 @@ class _Vocabulary:
         if not isinstance(word, str) or not word:
             return False
         return bool(self.searcher.doc_freq("word", word) or self.searcher.doc_freq("tok", word))
+
+    def common(self, word: str) -> bool:
+        searcher, known = self.searcher, KNOWN_IN_RECORDS
+        return searcher.doc_freq("word", word) >= known or searcher.doc_freq("tok", word) >= known
+
+
+_Sparse = Callable[[str, str], bool]
+
+
+@dataclass
+class _Plan:
+    frequent: list[bool]  # for each term: do FREQUENT records have its stem?
+    sparse: _Sparse  # (field, value): do fewer than FREQUENT records have it?
 
 
 class EmbeddedBackend(SearchBackend):
@@ -68,11 +92,11 @@ class EmbeddedBackend(SearchBackend):
                 entry.unlink()
 
     @contextmanager
-    def _writer(self) -> Iterator[Any]:
+    def _writer(self, heap_size: int = WRITER_HEAP) -> Iterator[Any]:
         # One writer at a time across processes (web server, worker, command line).
         with self._lock, open(self.path / ".writer.lock", "w") as lock_file:
             fcntl.flock(lock_file, fcntl.LOCK_EX)
-            writer = self.index.writer(heap_size=64_000_000, num_threads=1)
+            writer = self.index.writer(heap_size=heap_size, num_threads=1)
             try:
                 yield writer
                 writer.commit()
@@ -96,56 +120,81 @@ class EmbeddedBackend(SearchBackend):
                 writer.add_document(self._document(analyzed))
 
     def add_all(self, documents: Iterable[AnalyzedDocument]) -> int:
-        """Bulk load into an empty index (rebuild): no deletes, one commit."""
-        count = 0
-        with self._writer() as writer:
+        """Bulk load into an empty index (rebuild), one commit. A document whose key comes
+        again replaces the first one (documents.analyze_documents)."""
+        added: set[str] = set()
+        with self._writer(BULK_WRITER_HEAP) as writer:
             for analyzed in documents:
+                key = analyzed.document.key
+                if key in added:
+                    writer.delete_documents_by_term("doc_key", key)
+                else:
+                    added.add(key)
                 writer.add_document(self._document(analyzed))
-                count += 1
-        return count
+        return len(added)
 
     @staticmethod
     def _document(analyzed: AnalyzedDocument) -> tantivy.Document:
         document = analyzed.document
-        fields: dict[str, Any] = {
-            "doc_key": document.key,
-            "type": document.type,
-            "object_id": document.object_id,
-            "published": 1 if document.published else 0,
-            "owner": list(document.owners) or [0],
-            "exact": list(analyzed.exact) or [""],
-            "tok": " ".join(analyzed.tokens),
-            "word": " ".join(analyzed.words),
-            "stem": " ".join(analyzed.stems),
-            "key": " ".join(analyzed.keys),
-            "ctx": " ".join(analyzed.context),
-            "title_ar": document.title_ar,
-            "title_en": document.title_en,
-            "subtitle_ar": document.subtitle_ar,
-            "subtitle_en": document.subtitle_en,
-            "url": document.url,
-            "digest": document.digest(),
-        }
-        return tantivy.Document(**fields)
+        stored = [
+            document.title_ar,
+            document.title_en,
+            document.subtitle_ar,
+            document.subtitle_en,
+            document.url,
+            document.digest(),
+        ]
+        return tantivy.Document(
+            doc_key=document.key,
+            type=document.type,
+            object_id=document.object_id,
+            published=1 if document.published else 0,
+            owner=list(document.owners) or [0],
+            exact=list(analyzed.exact) or [""],
+            tok=" ".join(analyzed.tokens),
+            word=" ".join(analyzed.words),
+            stem=" ".join(analyzed.stems),
+            key=" ".join(analyzed.keys),
+            ctx=" ".join(analyzed.context),
+            stored=json.dumps(stored, ensure_ascii=False).encode(),
+        )
+
+    @staticmethod
+    def _stored(document: tantivy.Document) -> dict[str, str]:
+        return dict(zip(STORED_FIELDS, json.loads(document["stored"][0]), strict=True))
 
     # Searching -------------------------------------------------------------------------
+    #
+    # Every query word matches through any of its forms (as written, without prefixes, by
+    # stem, transliteration key, meaning, one typo, a glued split, city and description).
+    # Most of those forms of a common word (جمعية, Society) have posting lists as long as the
+    # index: a union of them costs milliseconds per query at a million records. So a word
+    # that FREQUENT records have (by stem) matches by its stem alone, one posting list, and
+    # its other forms only add to the score of records found otherwise: every record with
+    # the word as written or without prefixes also has its stem, so nothing is lost but its
+    # weaker forms (key, meaning, typo), which a common word does not need.
 
     def _term(self, field: str, value: str | int, weight: float) -> tantivy.Query:
         return tantivy.Query.boost_query(
             tantivy.Query.term_query(self.schema, field, value), weight
         )
 
-    def _term_clause(self, term: QueryTerm) -> tantivy.Query:
+    def _term_clause(self, term: QueryTerm, sparse: _Sparse | None = None) -> tantivy.Query:
+        """Any form of the term. With `sparse`, only forms fewer than FREQUENT records have
+        (the others then only score, through _scoring_clauses)."""
         should = tantivy.Occur.Should
         clauses = [
             (should, self._term("tok", term.token, WEIGHTS["tok"])),
             (should, self._term("word", term.word, WEIGHTS["word"])),
             (should, self._term("stem", term.stem, WEIGHTS["stem"])),
-            (should, self._term("ctx", term.word, WEIGHTS["ctx"])),
-            (should, self._term("ctx", term.stem, WEIGHTS["ctx"])),
         ]
+        weak = [("ctx", value, WEIGHTS["ctx"]) for value in dict.fromkeys((term.word, term.stem))]
         if term.key:
-            clauses.append((should, self._term("key", term.key, WEIGHTS["key"])))
+            weak.append(("key", term.key, WEIGHTS["key"]))
+        weak.extend(("key", concept, WEIGHTS["concept"]) for concept in term.concepts)
+        for field, value, weight in weak:
+            if sparse is None or sparse(field, value):
+                clauses.append((should, self._term(field, value, weight)))
         if term.fuzzy:
             fuzzy = tantivy.Query.fuzzy_term_query(
                 self.schema,
@@ -156,6 +205,85 @@ class EmbeddedBackend(SearchBackend):
                 prefix=False,
             )
             clauses.append((should, tantivy.Query.boost_query(fuzzy, WEIGHTS["fuzzy"])))
+        if term.parts:
+            # a glued token: every one of its parts, as an alternative to the token itself
+            clauses.append(
+                (
+                    should,
+                    tantivy.Query.boolean_query(
+                        [(tantivy.Occur.Must, self._term_clause(part)) for part in term.parts]
+                    ),
+                )
+            )
+        return tantivy.Query.boolean_query(clauses)
+
+    def _scoring_clauses(
+        self, term: QueryTerm, frequent: bool, sparse: _Sparse
+    ) -> list[tuple[tantivy.Occur, tantivy.Query]]:
+        """The forms of a term that only add to the score: for a frequent word, all but its
+        stem; for another, its forms that FREQUENT records have (a short key, a meaning)."""
+        should = tantivy.Occur.Should
+        if frequent:
+            forms = [("tok", term.token, WEIGHTS["tok"]), ("word", term.word, WEIGHTS["word"])]
+            forms.extend(("key", concept, WEIGHTS["concept"]) for concept in term.concepts)
+            return [(should, self._term(field, value, weight)) for field, value, weight in forms]
+        forms = [("ctx", value, WEIGHTS["ctx"]) for value in dict.fromkeys((term.word, term.stem))]
+        if term.key:
+            forms.append(("key", term.key, WEIGHTS["key"]))
+        forms.extend(("key", concept, WEIGHTS["concept"]) for concept in term.concepts)
+        return [
+            (should, self._term(field, value, weight))
+            for field, value, weight in forms
+            if not sparse(field, value)
+        ]
+
+    def _stem(self, term: QueryTerm) -> tantivy.Query:
+        return self._term("stem", term.stem, WEIGHTS["stem"])
+
+    def _plan(self, query: ParsedQuery, searcher: tantivy.Searcher) -> _Plan:
+        frequent_at = max(FREQUENT_MIN, searcher.num_docs * FREQUENT_SHARE)
+
+        def sparse(field: str, value: str) -> bool:
+            return searcher.doc_freq(field, value) < frequent_at
+
+        return _Plan(
+            frequent=[not sparse("stem", term.stem) for term in query.terms], sparse=sparse
+        )
+
+    def _query(
+        self,
+        query: ParsedQuery,
+        plan: _Plan,
+        *,
+        every_term: bool,
+        filters: list[tantivy.Query],
+    ) -> tantivy.Query:
+        """every_term: the records matching every word (optional words need not match);
+        otherwise those matching some word: some rare word when the query has one."""
+        must, should = tantivy.Occur.Must, tantivy.Occur.Should
+        clauses: list[tuple[tantivy.Occur, tantivy.Query]] = []
+        terms = list(zip(query.terms, plan.frequent, strict=True))
+        if every_term:
+            for term, frequent in terms:
+                if frequent:
+                    clauses.append((should if term.optional else must, self._stem(term)))
+                    clauses.extend(self._scoring_clauses(term, True, plan.sparse))
+                else:
+                    clauses.append((should if term.optional else must, self._term_clause(term)))
+        else:
+            rare = [term for term, frequent in terms if not frequent]
+            if rare:
+                alternatives = [(should, self._term_clause(term, plan.sparse)) for term in rare]
+            else:
+                alternatives = [(should, self._stem(term)) for term, _frequent in terms]
+            clauses.append((must, tantivy.Query.boolean_query(alternatives)))
+            for term, frequent in terms:
+                if frequent and rare:
+                    clauses.append((should, self._stem(term)))
+                clauses.extend(self._scoring_clauses(term, frequent, plan.sparse))
+        for whole in query.exact:
+            clauses.append((should, self._term("exact", whole, WEIGHTS["exact"])))
+        clauses.extend((must, item) for item in filters)
         return tantivy.Query.boolean_query(clauses)
 
     def _visibility(self, viewer: Viewer) -> tantivy.Query | None:
@@ -179,29 +307,6 @@ class EmbeddedBackend(SearchBackend):
             ]
         )
 
-    def _query(
-        self, query: ParsedQuery, *, every_term: bool, filters: list[tantivy.Query]
-    ) -> tantivy.Query:
-        occur = tantivy.Occur.Must if every_term else tantivy.Occur.Should
-        clauses = [(occur, self._term_clause(term)) for term in query.terms]
-        for whole in query.exact:
-            clauses.append((tantivy.Occur.Should, self._term("exact", whole, WEIGHTS["exact"])))
-        if not every_term:
-            # At least one term must match: the exact clauses alone are optional extras.
-            clauses = [
-                (
-                    tantivy.Occur.Must,
-                    tantivy.Query.boolean_query(
-                        [(tantivy.Occur.Should, self._term_clause(term)) for term in query.terms]
-                    ),
-                )
-            ] + [
-                (tantivy.Occur.Should, self._term("exact", whole, WEIGHTS["exact"]))
-                for whole in query.exact
-            ]
-        clauses.extend((tantivy.Occur.Must, item) for item in filters)
-        return tantivy.Query.boolean_query(clauses)
-
     def search(
         self,
         query: ParsedQuery,
@@ -215,58 +320,84 @@ class EmbeddedBackend(SearchBackend):
         if query.empty:
             return results
         searcher = self.index.searcher()
+        plan = self._plan(query, searcher)
         base_filters = [item for item in (self._visibility(viewer),) if item is not None]
         type_filter = self._types(types)
         filters = base_filters + ([type_filter] if type_filter is not None else [])
         wanted = offset + limit
-        seen: dict[str, tuple[float, Any]] = {}
-        ordered: list[tuple[float, Any, str]] = []
-        passes = [True, False] if len(query.terms) > 1 else [False]
-        for every_term in passes:
+        seen: set[tuple[int, int]] = set()
+        ordered: list[tuple[float, Any]] = []
+        for every_term in self._passes(query, plan):
+            if every_term is False and ordered and all(plan.frequent):
+                break  # records with only some of the query's common words: noise
             found = searcher.search(
-                self._query(query, every_term=every_term, filters=filters),
+                self._query(query, plan, every_term=every_term, filters=filters),
                 wanted,
                 count=False,
             )
             for score, address in found.hits:
-                document = searcher.doc(address)
-                key = document["doc_key"][0]
-                if key in seen:
-                    continue
-                seen[key] = (score, address)
-                ordered.append((score, document, key))
+                where = (address.segment_ord, address.doc)
+                if where not in seen:
+                    seen.add(where)
+                    ordered.append((score, address))
             if len(ordered) >= wanted:
                 break
-        for score, document, _key in ordered[offset:wanted]:
+        for score, address in ordered[offset:wanted]:
+            document = searcher.doc(address)
+            stored = self._stored(document)
             results.hits.append(
                 Hit(
                     type=document["type"][0],
                     object_id=document["object_id"][0],
                     score=score,
-                    title_ar=document["title_ar"][0],
-                    title_en=document["title_en"][0],
-                    subtitle_ar=document["subtitle_ar"][0],
-                    subtitle_en=document["subtitle_en"][0],
-                    url=document["url"][0],
+                    title_ar=stored["title_ar"],
+                    title_en=stored["title_en"],
+                    subtitle_ar=stored["subtitle_ar"],
+                    subtitle_en=stored["subtitle_en"],
+                    url=stored["url"],
                 )
             )
-        any_term = self._query(query, every_term=False, filters=base_filters)
-        for type_name in self._type_names(searcher):
-            type_query = tantivy.Query.boolean_query(
-                [
-                    (tantivy.Occur.Must, any_term),
-                    (tantivy.Occur.Must, tantivy.Query.term_query(self.schema, "type", type_name)),
-                ]
-            )
-            count = searcher.search(type_query, 1, count=True).count
-            if count:
-                results.counts[type_name] = count
+        results.counts = self._counts(query, plan, searcher, base_filters)
         results.total = (
             sum(results.counts.get(name, 0) for name in types)
             if types
             else sum(results.counts.values())
         )
         return results
+
+    def _counts(
+        self,
+        query: ParsedQuery,
+        plan: list[bool],
+        searcher: tantivy.Searcher,
+        filters: list[tantivy.Query],
+    ) -> dict[str, int]:
+        """Records of each type matching every word of the query; when none does, matching
+        some word (as the second ranking pass finds them)."""
+        names = [name for name in self._type_names(searcher) if searcher.doc_freq("type", name)]
+        counts: dict[str, int] = {}
+        for every_term in self._passes(query, plan):
+            matching = tantivy.Query.const_score_query(
+                self._query(query, plan, every_term=every_term, filters=filters), 1.0
+            )
+            for name in names:
+                of_type = tantivy.Query.boolean_query(
+                    [
+                        (tantivy.Occur.Must, matching),
+                        (tantivy.Occur.Must, tantivy.Query.term_query(self.schema, "type", name)),
+                    ]
+                )
+                count = searcher.search(of_type, 1, count=True).count
+                if count:
+                    counts[name] = count
+            if counts:
+                break
+        return counts
+
+    @staticmethod
+    def _passes(query: ParsedQuery, plan: _Plan) -> list[bool]:
+        """First the records matching every word, then those matching some."""
+        return [True, False] if len(query.terms) > 1 else [False]
 
     @staticmethod
     def _type_names(searcher: tantivy.Searcher) -> list[str]:
@@ -283,7 +414,7 @@ class EmbeddedBackend(SearchBackend):
         result = searcher.search(tantivy.Query.all_query(), total, count=False)
         for _score, address in result.hits:
             document = searcher.doc(address)
-            found[document["doc_key"][0]] = document["digest"][0]
+            found[document["doc_key"][0]] = self._stored(document)["digest"]
         return found
 
     def clear(self) -> None:

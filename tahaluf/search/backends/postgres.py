@@ -5,17 +5,22 @@ application process keeps any state of its own."""
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Container, Iterable, Sequence
 from typing import Any
 
 from django.db import connection, transaction
 
 from tahaluf.search.backends.base import WEIGHTS, Hit, Results, SearchBackend, Viewer
-from tahaluf.search.documents import AnalyzedDocument, ParsedQuery, QueryTerm
+from tahaluf.search.documents import KNOWN_IN_RECORDS, AnalyzedDocument, ParsedQuery, QueryTerm
 
 TABLE = "search_indexeddocument"
 # ts_rank weights for D, C, B, A: context, keys, stems, tokens and words.
 RANK_WEIGHTS = "{0.05, 0.4, 0.7, 1.0}"
+# A whole-name match ranks above any number of word matches.
+EXACT_BONUS = 1000
+# Terms matching more records than this all count as equally common.
+DF_CAP = 2000
 UPSERT = f"""
 INSERT INTO {TABLE} (type, object_id, published, owners, title_ar, title_en, subtitle_ar,
     subtitle_en, url, exact, tokens, words, stems, keys, context, digest, document)
@@ -39,20 +44,30 @@ def _lexeme(value: str) -> str:
 
 
 class _Vocabulary:
-    def __init__(self) -> None:
-        self.cache: dict[str, bool] = {}
+    """`word in vocabulary`: does any record have the word? `common(word)`: do at least
+    KNOWN_IN_RECORDS records have it (documents.split_rare)?"""
 
-    def __contains__(self, word: object) -> bool:
-        if not isinstance(word, str) or not word:
-            return False
+    def __init__(self) -> None:
+        self.cache: dict[str, int] = {}
+
+    def _count(self, word: str) -> int:
+        """How many records have the word, counted up to KNOWN_IN_RECORDS."""
         if word not in self.cache:
             with connection.cursor() as cursor:
                 cursor.execute(
-                    f"SELECT 1 FROM {TABLE} WHERE document @@ to_tsquery('simple', %s) LIMIT 1",
-                    [_lexeme(word)],
+                    f"SELECT count(*) FROM (SELECT 1 FROM {TABLE}"
+                    f" WHERE document @@ to_tsquery('simple', %s) LIMIT %s) found",
+                    [_lexeme(word), KNOWN_IN_RECORDS],
                 )
-                self.cache[word] = cursor.fetchone() is not None
+                row = cursor.fetchone()
+                self.cache[word] = row[0] if row else 0
         return self.cache[word]
+
+    def __contains__(self, word: object) -> bool:
+        return isinstance(word, str) and bool(word) and self._count(word) > 0
+
+    def common(self, word: str) -> bool:
+        return bool(word) and self._count(word) >= KNOWN_IN_RECORDS
 
 
 class PostgresBackend(SearchBackend):
@@ -107,13 +122,26 @@ class PostgresBackend(SearchBackend):
     # Searching -------------------------------------------------------------------------
 
     @staticmethod
-    def _term_condition(term: QueryTerm, params: list[Any]) -> str:
+    def _tsquery(term: QueryTerm) -> str:
+        """Any form of the term (token, word, stem, key, concepts), or every one of its parts
+        when it is a glued token."""
         lexemes = [
-            item for item in dict.fromkeys((term.token, term.word, term.stem, term.key)) if item
+            item
+            for item in dict.fromkeys((*term.forms(), term.key, *term.concepts))
+            if item
         ]
-        params.append(" | ".join(_lexeme(item) for item in lexemes))
+        query = " | ".join(_lexeme(item) for item in lexemes)
+        if term.parts:
+            query += " | (" + " & ".join(
+                "(" + PostgresBackend._tsquery(part) + ")" for part in term.parts
+            ) + ")"
+        return query
+
+    @staticmethod
+    def _term_condition(term: QueryTerm, params: list[Any], fuzzy: bool) -> str:
+        params.append(PostgresBackend._tsquery(term))
         condition = "document @@ to_tsquery('simple', %s)"
-        if term.fuzzy:
+        if fuzzy and term.fuzzy:
             params.append(term.word)
             condition = f"({condition} OR %s <%% words)"
         return condition
@@ -128,25 +156,52 @@ class PostgresBackend(SearchBackend):
         return "(published OR owners @> %s::jsonb)"
 
     def _where(self, query: ParsedQuery, every_term: bool, params: list[Any]) -> str:
+        # Fuzzy matching (pg_trgm, row by row) narrows "every term" matches and is the only
+        # hope of a one-word query; among "some term" matches it would only add noise, slowly.
+        fuzzy = every_term or len(query.terms) == 1
         joiner = " AND " if every_term else " OR "
-        return "(" + joiner.join(self._term_condition(term, params) for term in query.terms) + ")"
+        terms = [term for term in query.terms if not (every_term and term.optional)]
+        return "(" + joiner.join(self._term_condition(t, params, fuzzy) for t in terms) + ")"
 
-    def _rank(self, query: ParsedQuery, params: list[Any]) -> str:
-        all_lexemes = [
-            item
-            for term in query.terms
-            for item in dict.fromkeys((term.token, term.word, term.stem, term.key))
-            if item
-        ]
-        params.append(" | ".join(_lexeme(item) for item in all_lexemes))
-        rank = f"ts_rank('{RANK_WEIGHTS}', document, to_tsquery('simple', %s)) * 10"
+    def _idf(self, query: ParsedQuery, cursor: Any) -> list[float]:
+        """How rare each term is: ln(1 + N / (n + 0.5)) as in BM25, where N is the number of
+        indexed records (the planner's estimate) and n the records matching the term (counted
+        up to DF_CAP). ts_rank alone weighs a common word like جمعية as much as a name."""
+        cursor.execute(
+            "SELECT greatest(reltuples, 1) FROM pg_class WHERE oid = %s::regclass", [TABLE]
+        )
+        row = cursor.fetchone()
+        total = float(row[0]) if row else 1.0
+        weights = []
+        for term in query.terms:
+            cursor.execute(
+                f"SELECT count(*) FROM (SELECT 1 FROM {TABLE}"
+                f" WHERE document @@ to_tsquery('simple', %s) LIMIT {DF_CAP}) found",
+                [self._tsquery(term)],
+            )
+            found = cursor.fetchone()
+            matching = float(found[0]) if found else 0.0
+            weights.append(math.log(1 + max(total, matching) / (matching + 0.5)))
+        return weights
+
+    def _rank(
+        self, query: ParsedQuery, idf: list[float], fuzzy: bool, params: list[Any]
+    ) -> str:
+        parts = []
+        for term, weight in zip(query.terms, idf, strict=True):
+            params.append(self._tsquery(term))
+            parts.append(
+                f"ts_rank('{RANK_WEIGHTS}', document, to_tsquery('simple', %s), 1)"
+                f" * {weight:.4f}"
+            )
+        rank = "(" + " + ".join(parts) + ") * 10"
         params.append(json.dumps(list(query.exact), ensure_ascii=False))
         rank += (
             f" + CASE WHEN exact ?| ARRAY(SELECT jsonb_array_elements_text(%s::jsonb)) "
-            f"THEN {WEIGHTS['exact']} ELSE 0 END"
+            f"THEN {EXACT_BONUS} ELSE 0 END"
         )
         fuzzy_words = [term.word for term in query.terms if term.fuzzy]
-        if fuzzy_words:
+        if fuzzy and fuzzy_words:
             params.append(" ".join(fuzzy_words))
             rank += f" + word_similarity(%s, words) * {WEIGHTS['fuzzy']}"
         return rank
@@ -168,9 +223,10 @@ class PostgresBackend(SearchBackend):
         seen: set[tuple[str, int]] = set()
         passes = [True, False] if len(query.terms) > 1 else [False]
         with connection.cursor() as cursor:
+            idf = self._idf(query, cursor)
             for every_term in passes:
                 rank_params: list[Any] = []
-                rank = self._rank(query, rank_params)
+                rank = self._rank(query, idf, every_term, rank_params)
                 where_params: list[Any] = []
                 where = self._where(query, every_term, where_params)
                 where += " AND " + self._visibility(viewer, where_params)

@@ -606,6 +606,8 @@ class PropertyTests(unittest.TestCase):
         # attached, the same word remains — unless the junction spells a listed word (لل +
         # ميس… reads as ل + لميس…), which the list decides.
         glued = prefix + word
+        # normalize collapses runs of ي, which can leave a 3-letter word (kept whole).
+        assume(len(arabic.normalize(word)) >= 4)
         assume(all(arabic._protected_length(glued[i:]) == 0 for i in range(len(prefix))))
         assume(not (prefix.endswith("لل") and arabic._protected_length("ل" + word)))
         self.assertEqual(strip_prefixes(glued), strip_prefixes(word))
