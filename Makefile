@@ -40,6 +40,7 @@ test-postgres:
 
 bench: messages
 	$(PY) bench/run.py
+	$(PY) bench/search_bench.py
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check tahaluf bench

@@ -2,12 +2,15 @@
 shows and queried the way an application usually queries it. No Arabic-specific work is
 added to any of them: that is what the comparison is about.
 
-| engine | index | query | ranking |
-|---|---|---|---|
-| SQLite LIKE | a table of names (no index: LIKE '%…%' cannot use one) | every word of the query, `LIKE '%word%'` (what Django's `icontains` does), AND | shortest name first |
-| SQLite FTS5 | `fts5(names, tokenize='unicode61')` (its default tokenizer) | every word quoted, AND (FTS5's implicit operator) | bm25 (`ORDER BY rank`) |
-| PostgreSQL simple / arabic | `to_tsvector(config, names)` stored, GIN index | `plainto_tsquery(config, q)` (AND) | `ts_rank` |
-| tantivy | names with `simple` tokenizer, lowercase, Snowball `arabic` stemmer | the query parser over names (OR, tantivy's default) | BM25 |
+- SQLite LIKE: a table of names (no index: LIKE '%…%' cannot use one); every word of the
+  query must be in the names, `LIKE '%word%'` (what Django's `icontains` does); shortest
+  name first.
+- SQLite FTS5: `fts5(names, tokenize='unicode61')` (its default tokenizer); every word
+  quoted, AND (FTS5's implicit operator); ranked by bm25 (`ORDER BY rank`).
+- PostgreSQL 'simple' and 'arabic': `to_tsvector(config, names)` stored, GIN index;
+  `plainto_tsquery(config, q)` (AND); ranked by `ts_rank`.
+- tantivy: names with the `simple` tokenizer, lowercase and the Snowball `arabic` stemmer;
+  the query parser over the names (OR, tantivy's default); BM25.
 
 Every engine indexes the same text: a record's Arabic name, English name, other names and
 acronym (search_metrics.names_of)."""

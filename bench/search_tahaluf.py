@@ -87,9 +87,11 @@ def load(records_path: str) -> tuple[dict[int, str], float]:
         cursor.executemany(sql, batch)
         batch.clear()
 
-    with transaction.atomic(), connection.cursor() as cursor, open(
-        records_path, encoding="utf-8"
-    ) as handle:
+    with (
+        transaction.atomic(),
+        connection.cursor() as cursor,
+        open(records_path, encoding="utf-8") as handle,
+    ):
         for line in handle:
             record = json.loads(line)
             row = dict(base)
@@ -99,9 +101,7 @@ def load(records_path: str) -> tuple[dict[int, str], float]:
                 name_ar=record["name_ar"],
                 name_en=record["name_en"],
                 acronym=record.get("acronym", "")[:50],
-                other_names=other_names.get_db_prep_save(
-                    record.get("other_names", []), connection
-                ),
+                other_names=other_names.get_db_prep_save(record.get("other_names", []), connection),
                 city=record.get("city", "")[:150],
                 country=record.get("country", ""),
                 kind=record.get("kind") or "other",
@@ -120,19 +120,38 @@ def load(records_path: str) -> tuple[dict[int, str], float]:
     return ids, time.perf_counter() - started
 
 
-def rebuild() -> tuple[int, float]:
+def cpu_seconds() -> float:
+    """CPU time of this process and of its waited-for children (rebuild workers)."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def rebuild() -> dict[str, Any]:
+    """`tahaluf search rebuild`, timed: wall clock, CPU (with worker processes) and the
+    machine's load average (the machine may be shared)."""
     from django.db import connection
 
-    from tahaluf.search import services
+    from tahaluf.search import parallel, services
 
     gc.collect()
+    load_before = os.getloadavg()[0]
+    cpu = cpu_seconds()
     started = time.perf_counter()
     count = services.rebuild()
     seconds = time.perf_counter() - started
+    cpu = cpu_seconds() - cpu
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE search_indexeddocument")
-    return count, seconds
+    return {
+        "documents": count,
+        "build_seconds": seconds,
+        "build_cpu_seconds": cpu,
+        "build_processes": parallel.processes() if parallel.usable(count) else 1,
+        "load_average_before_build": load_before,
+        "load_average_after_build": os.getloadavg()[0],
+    }
 
 
 def run_queries(queries: list[dict[str, Any]], ids: dict[int, str]) -> dict[str, Any]:
@@ -201,7 +220,7 @@ def main(argv: list[str]) -> None:
     result: dict[str, Any] = {"backend": args.backend}
     result["migrate_seconds"] = migrate()
     ids, result["load_seconds"] = load(args.records)
-    result["documents"], result["build_seconds"] = rebuild()
+    result.update(rebuild())
     if args.backend == "embedded":
         from tahaluf.search import services
 

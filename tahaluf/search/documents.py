@@ -270,6 +270,7 @@ def parse_query(text: str, vocabulary: Container[str] | None = None) -> ParsedQu
         expanded.extend(parts or [token])
     if terms and all(term.optional for term in terms):
         terms = [replace(term, optional=False) for term in terms]
-    exact = _unique([" ".join(tokens), " ".join(arabic.strip_prefixes(t) for t in tokens),
-                     " ".join(expanded)])
+    exact = _unique(
+        [" ".join(tokens), " ".join(arabic.strip_prefixes(t) for t in tokens), " ".join(expanded)]
+    )
     return ParsedQuery(text=text, terms=tuple(terms), exact=exact)

@@ -19,10 +19,10 @@ How two records are compared (docs/duplicates.md says it with examples):
   country or city is evidence against.
 
 Blocking, so that a registry of a million is compared in minutes: each record emits a few
-block keys (its two rarest stems, its two rarest transliteration keys, its acronyms, the parts
-of a glued word), and only records sharing a block are compared. A block larger than
-BLOCK_CAP (a word that is not rare) is not compared whole: its records are sorted by name and
-each is compared with its WINDOW neighbours.
+block keys (pairs of its rarest terms per channel, very rare terms alone, its acronym; a
+glued word split first; see block_keys), and only records sharing a block are compared. A
+block larger than BLOCK_CAP (words that are not rare) is not compared whole: its records are
+sorted by name and each is compared with its WINDOW neighbours.
 
 The per-record lookup (`duplicates_of`, the import check) uses the table DuplicateKey: every
 term of every organization, kept by the same pending changes as the search index. It gives
@@ -250,6 +250,19 @@ def terms(p: Profile) -> set[str]:
     glossary knows it, else "~"+its transliteration key (so that an Arabic name and its
     English translation have the same terms of this kind); "#"+acronym."""
     found = set(p.stems | p.sounds)
+    for acronym in p.acronyms | p.initials:
+        found.add("#" + acronym)
+    return found
+
+
+def stored_terms(p: Profile) -> set[str]:
+    """The terms kept in DuplicateKey for the per-record lookup: stems and acronyms; meanings
+    and keys only for a record named in one script (a record named in both is found by an
+    Arabic-only record through its Arabic stems, by an English-only one through its English
+    stems: as in block_keys)."""
+    found = set(p.stems)
+    if not (p.ar and p.lat):
+        found |= p.sounds
     for acronym in p.acronyms | p.initials:
         found.add("#" + acronym)
     return found
@@ -1119,12 +1132,15 @@ class DatabaseStats(Stats):
             DatabaseStats._size = (now, size)
         super().__init__(size, {})
         self.counts: dict[str, int] = {}
+        self.complete = False
 
     def prepare(self, wanted: Iterable[str]) -> None:
         from django.db.models import Count
 
         from tahaluf.search.models import DuplicateKey
 
+        if self.complete:
+            return
         common = DatabaseStats._common
         missing = [term for term in set(wanted) if term not in self.counts and term not in common]
         for start in range(0, len(missing), 500):
@@ -1142,6 +1158,8 @@ class DatabaseStats(Stats):
     def count(self, term: str) -> int:
         value = self.counts.get(term)
         if value is None:
+            if self.complete:  # every term of the registry was read: this one is in none
+                return 0
             value = DatabaseStats._common.get(term)
             if value is None:
                 self.prepare([term])
@@ -1167,7 +1185,7 @@ def _lookup(profiles: Sequence[Profile], stats: DatabaseStats, exclude: set[Any]
 
     wanted: dict[str, list[int]] = defaultdict(list)
     for position, p in enumerate(profiles):
-        own = sorted((stats.count(term), term) for term in terms(p))
+        own = sorted((stats.count(term), term) for term in stored_terms(p))
         for _df, term in [item for item in own if 1 <= item[0] <= ONE_CAP][:6]:
             wanted[term].append(position)
     found: dict[int, Counter[int]] = defaultdict(Counter)
@@ -1269,9 +1287,9 @@ class RowDuplicate:
 
 ROWS_CHUNK = 2000  # rows checked together
 ROW_TERMS = 4  # a row's rarest terms looked up
-ROW_POSTING_CAP = 50  # a term of more records is looked up only together with another one
+ROW_POSTING_CAP = 20  # a term of more records is looked up only together with another one
 PAIR_POSTING_CAP = 5000  # a term of more records is not looked up at all
-ROW_CANDIDATES = 10  # records scored for one row, those sharing the most terms first
+ROW_CANDIDATES = 5  # records scored for one row, those sharing the most terms first
 
 
 def _postings(terms_wanted: Iterable[str]) -> dict[str, list[int]]:
@@ -1289,10 +1307,11 @@ def _postings(terms_wanted: Iterable[str]) -> dict[str, list[int]]:
 
 def _row_candidates(p: Profile, stats: DatabaseStats, postings: Mapping[str, list[int]]
                     ) -> list[int]:
-    """The registry records to score for one row: those having one of its rare terms, or its
-    two rarest terms together; those sharing the most first, at most ROW_CANDIDATES."""
+    """The registry records to score for one row: those having one of its rare terms (of at
+    most ROW_POSTING_CAP records), or its two rarest terms together (if that is as rare);
+    those sharing the most first, at most ROW_CANDIDATES."""
     rarest = [term for _df, term in sorted(
-        (stats.count(term), term) for term in terms(p)
+        (stats.count(term), term) for term in stored_terms(p)
         if 1 <= stats.count(term) <= PAIR_POSTING_CAP
     )][:ROW_TERMS]
     shared: Counter[int] = Counter()
@@ -1301,8 +1320,28 @@ def _row_candidates(p: Profile, stats: DatabaseStats, postings: Mapping[str, lis
             shared.update(postings.get(term, ()))
     if len(rarest) >= 2:
         both = set(postings.get(rarest[0], ())).intersection(postings.get(rarest[1], ()))
-        shared.update(both)
+        if len(both) <= ROW_POSTING_CAP:  # else even together they are common words
+            shared.update(both)
     return [pk for pk, _n in shared.most_common(ROW_CANDIDATES)]
+
+
+IN_MEMORY_TERMS = 300_000  # a registry with fewer terms is read whole for the import check
+
+
+def _registry_in_memory() -> tuple[DatabaseStats, dict[str, list[int]]] | None:
+    """For a registry small enough (up to IN_MEMORY_TERMS terms, some 20,000 organizations),
+    all its terms at once: the statistics and the postings, without a query per row."""
+    from tahaluf.search.models import DuplicateKey
+
+    if DuplicateKey.objects.count() > IN_MEMORY_TERMS:
+        return None
+    postings: dict[str, list[int]] = defaultdict(list)
+    for key, organization_id in DuplicateKey.objects.values_list("key", "organization_id"):
+        postings[key].append(organization_id)
+    stats = DatabaseStats()
+    stats.counts = {key: len(ids) for key, ids in postings.items()}
+    stats.complete = True
+    return stats, postings
 
 
 def likely_duplicates_for_rows(
@@ -1329,19 +1368,22 @@ def likely_duplicates_for_rows(
     apply_pending()
     if not DuplicateKey.objects.exists():
         return []
-    stats = database_stats()
+    memory = _registry_in_memory()
+    stats: DatabaseStats = memory[0] if memory else database_stats()
     others: dict[int, Profile] = {}
     records: dict[int, Record] = {}
     result: list[RowDuplicate] = []
     for start in range(0, len(rows), ROWS_CHUNK):
         chunk = rows[start : start + ROWS_CHUNK]
         profiles = [profile(row) for row in chunk]
-        stats.prepare(set().union(*(terms(p) for p in profiles)))
-        wanted = {
-            term for p in profiles for term in terms(p)
-            if 1 <= stats.count(term) <= PAIR_POSTING_CAP
-        }
-        postings = _postings(wanted)
+        if memory:
+            postings: Mapping[str, list[int]] = memory[1]
+        else:
+            stats.prepare(set().union(*(terms(p) for p in profiles)))
+            postings = _postings({
+                term for p in profiles for term in stored_terms(p)
+                if 1 <= stats.count(term) <= PAIR_POSTING_CAP
+            })
         chosen = [_row_candidates(p, stats, postings) for p in profiles]
         missing = {pk for pks in chosen for pk in pks if pk not in records}
         records.update(_records_by_pk(missing))
@@ -1407,7 +1449,7 @@ def insert_keys(records: Iterable[Any]) -> int:
     rows = []
     for item in records:
         p = profile(item)
-        rows.extend((term[:100], p.id) for term in terms(p))
+        rows.extend((term[:100], p.id) for term in stored_terms(p))
     with connection.cursor() as cursor:
         for start in range(0, len(rows), 20_000):
             cursor.executemany(sql, rows[start : start + 20_000])

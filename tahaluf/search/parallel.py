@@ -95,9 +95,7 @@ def _unpack(packed: tuple[Any, ...]) -> AnalyzedDocument:
 def _analyze_batch(batch: tuple[str, int, int]) -> list[tuple[Any, ...]]:
     type_name, first, last = batch
     search_type = registry.get(type_name)
-    records = list(
-        search_type.queryset().filter(pk__gte=first, pk__lte=last).order_by("pk")
-    )
+    records = list(search_type.queryset().filter(pk__gte=first, pk__lte=last).order_by("pk"))
     return [_pack(analyze_document(document)) for document in search_type.build(records)]
 
 

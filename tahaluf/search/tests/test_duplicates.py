@@ -250,7 +250,7 @@ class LookupTests(BaseTestCase):
         gucc = self.cast.gucc
         terms = set(DuplicateKey.objects.filter(organization_id=gucc.pk)
                     .values_list("key", flat=True))
-        self.assertEqual(terms, duplicates.terms(profile(gucc)))
+        self.assertEqual(terms, duplicates.stored_terms(profile(gucc)))
         services.organization_update(actor=self.cast.amal, organization=gucc,
                                      data={"acronym": "GUCC"})
         apply_pending()
