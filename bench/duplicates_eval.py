@@ -149,15 +149,16 @@ def main() -> int:
               f"{r['precision']:9.3f} {r['recall']:7.3f}   {n}")
 
     line("all", report, len(pairs))
+    negatives = []
     for name, values in report["classes"].items():
-        label = name + ("" if values["at_review"]["tp"] + values["at_review"]["fn"] else " (-)")
-        line(label, values, values["n"])
-    print("\n(-) negatives only: for them 'precision' is 1 - false positives/predicted; "
-          "read the false positives:")
-    for name, values in report["classes"].items():
-        if not (values["at_review"]["tp"] + values["at_review"]["fn"]):
-            print(f"    {name}: {values['at_merge']['fp']} above the merge score, "
-                  f"{values['at_review']['fp']} above the review score, of {values['n']}")
+        if values["at_review"]["tp"] + values["at_review"]["fn"]:
+            line(name, values, values["n"])
+        else:
+            negatives.append((name, values))
+    print("\nclasses of different organizations only (no recall; precision is for all pairs):")
+    for name, values in negatives:
+        print(f"    {name}: {values['at_merge']['fp']} above the merge score, "
+              f"{values['at_review']['fp']} above the review score, of {values['n']}")
     print(f"\nblocking: candidates() brings up {blocked} of the {above_review} duplicates "
           f"that score above the review score ({report['blocking_recall']:.3f}); "
           f"{report['candidates_recall_at_review']:.3f} of all duplicates")

@@ -510,6 +510,30 @@ class MergeRecord(models.Model):
 
         return [str(Reason.from_dict(item)) for item in self.reasons if isinstance(item, dict)]
 
+    def snapshot_facts(self) -> list[tuple[str, Any]]:
+        """(label in the reader's language, value as a reader would say it) for each fact the
+        merged record had, then the counts of what moved."""
+        from tahaluf.audit.models import display
+
+        facts: list[tuple[str, Any]] = []
+        for name, value in self.snapshot.get("fields", {}).items():
+            if value in (None, "", [], False):
+                continue
+            try:
+                field = Organization._meta.get_field(name)
+            except Exception:  # noqa: BLE001 - a field removed since the merge
+                field = None
+            label = str(field.verbose_name) if field is not None else name
+            facts.append((label, display(field, value)))
+        if self.snapshot.get("focus_areas"):
+            facts.append((str(_("focus areas")), ", ".join(self.snapshot["focus_areas"])))
+        labels = {"positions": _("posts"), "unions": _("memberships of unions"),
+                  "members": _("member organizations"), "citations": _("sources cited"),
+                  "history": _("history entries"), "editors": _("editors")}
+        for name, value in self.snapshot.get("moved", {}).items():
+            facts.append((str(labels.get(name, name)), value))
+        return facts
+
     @property
     def merged_name(self) -> str:
         names = self.snapshot.get("fields", {})

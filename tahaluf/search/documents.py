@@ -258,10 +258,10 @@ def _term(token: str, vocabulary: Container[str] | None) -> QueryTerm:
 
 
 def parse_query(text: str, vocabulary: Container[str] | None = None) -> ParsedQuery:
-    tokens = list(dict.fromkeys(arabic.tokenize(text)[:MAX_QUERY_TERMS]))
+    tokens = arabic.tokenize(text)[:MAX_QUERY_TERMS]
     terms: list[QueryTerm] = []
     expanded: list[str] = []
-    for token in tokens:
+    for token in dict.fromkeys(tokens):
         term = _term(token, vocabulary)
         parts = split_rare(token, term.word, vocabulary)
         if parts:

@@ -1133,6 +1133,15 @@ class DatabaseStats(Stats):
         super().__init__(size, {})
         self.counts: dict[str, int] = {}
         self.complete = False
+        self.extra: Counter[str] = Counter()  # records not in the registry yet (CSV rows)
+
+    def add(self, profiles: Sequence[Profile]) -> None:
+        """Count these records too (rows about to be imported)."""
+        for p in profiles:
+            self.extra.update(terms(p))
+        self.n += len(profiles)
+        self.log_n = math.log(1 + self.n)
+        self.weights.clear()
 
     def prepare(self, wanted: Iterable[str]) -> None:
         from django.db.models import Count
@@ -1156,6 +1165,9 @@ class DatabaseStats(Stats):
                     common[term] = value
 
     def count(self, term: str) -> int:
+        return self.registry_count(term) + self.extra.get(term, 0)
+
+    def registry_count(self, term: str) -> int:
         value = self.counts.get(term)
         if value is None:
             if self.complete:  # every term of the registry was read: this one is in none
@@ -1307,20 +1319,23 @@ def _postings(terms_wanted: Iterable[str]) -> dict[str, list[int]]:
 
 def _row_candidates(p: Profile, stats: DatabaseStats, postings: Mapping[str, list[int]]
                     ) -> list[int]:
-    """The registry records to score for one row: those having one of its rare terms (of at
-    most ROW_POSTING_CAP records), or its two rarest terms together (if that is as rare);
-    those sharing the most first, at most ROW_CANDIDATES."""
+    """The registry records to score for one row: those having one of its rare terms, or its
+    two rarest terms together (if that is as rare); those sharing the most first, at most
+    ROW_CANDIDATES."""
+    # Rare: in at most ROW_POSTING_CAP records, and in a small registry (where every word is
+    # in few records) in at most √n of them.
+    cap = max(2, min(ROW_POSTING_CAP, int(math.sqrt(stats.n))))
     rarest = [term for _df, term in sorted(
         (stats.count(term), term) for term in stored_terms(p)
-        if 1 <= stats.count(term) <= PAIR_POSTING_CAP
+        if stats.count(term) <= PAIR_POSTING_CAP and stats.registry_count(term)
     )][:ROW_TERMS]
     shared: Counter[int] = Counter()
     for term in rarest:
-        if stats.count(term) <= ROW_POSTING_CAP:
+        if stats.count(term) <= cap:
             shared.update(postings.get(term, ()))
     if len(rarest) >= 2:
         both = set(postings.get(rarest[0], ())).intersection(postings.get(rarest[1], ()))
-        if len(both) <= ROW_POSTING_CAP:  # else even together they are common words
+        if len(both) <= cap:  # else even together they are common words
             shared.update(both)
     return [pk for pk, _n in shared.most_common(ROW_CANDIDATES)]
 
@@ -1370,19 +1385,23 @@ def likely_duplicates_for_rows(
         return []
     memory = _registry_in_memory()
     stats: DatabaseStats = memory[0] if memory else database_stats()
+    # How rare a word is counts over the registry as it will be: the rows included (in a
+    # small registry every word is rare; in the file, الخيرية is not).
+    all_profiles = [profile(row) for row in rows]
+    stats.add(all_profiles)
     others: dict[int, Profile] = {}
     records: dict[int, Record] = {}
     result: list[RowDuplicate] = []
     for start in range(0, len(rows), ROWS_CHUNK):
         chunk = rows[start : start + ROWS_CHUNK]
-        profiles = [profile(row) for row in chunk]
+        profiles = all_profiles[start : start + ROWS_CHUNK]
         if memory:
             postings: Mapping[str, list[int]] = memory[1]
         else:
             stats.prepare(set().union(*(terms(p) for p in profiles)))
             postings = _postings({
                 term for p in profiles for term in stored_terms(p)
-                if 1 <= stats.count(term) <= PAIR_POSTING_CAP
+                if stats.count(term) <= PAIR_POSTING_CAP and stats.registry_count(term)
             })
         chosen = [_row_candidates(p, stats, postings) for p in profiles]
         missing = {pk for pks in chosen for pk in pks if pk not in records}

@@ -28,6 +28,7 @@ from tahaluf.search.registry import SearchDocument
 PARALLEL_MIN = 20_000
 BATCH = 2000
 MAX_PROCESSES = 4
+WORKER_NICENESS = 10
 
 ProgressCallback = Callable[[str, int, int], None]
 
@@ -38,7 +39,7 @@ def processes() -> int:
 
 def usable(total: int) -> bool:
     """Is it worth (and safe) to rebuild `total` records in worker processes?"""
-    if total < PARALLEL_MIN or processes() < 2:
+    if total < PARALLEL_MIN or (os.cpu_count() or 1) < 2:
         return False
     if "fork" not in multiprocessing.get_all_start_methods():
         return False
@@ -56,10 +57,12 @@ _inherited: list[Any] = []
 
 def _forget_connections() -> None:
     """Forked from the parent: leave its connections alone (kept referenced, so that they are
-    never closed from here) and open new ones when needed."""
+    never closed from here) and open new ones when needed. Workers yield the processor to
+    the parent, which must keep the index writer fed."""
     for connection in connections.all(initialized_only=True):
         _inherited.append(connection.connection)
         connection.connection = None
+    os.nice(WORKER_NICENESS)
 
 
 _FIELDS = tuple(field.name for field in dataclasses.fields(SearchDocument))

@@ -18,7 +18,6 @@ from tahaluf.organizations import services
 from tahaluf.organizations.merging import organization_merge
 from tahaluf.organizations.models import (
     Citation,
-    FocusArea,
     MergeRecord,
     Organization,
     Position,

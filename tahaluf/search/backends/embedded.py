@@ -327,8 +327,8 @@ class EmbeddedBackend(SearchBackend):
         wanted = offset + limit
         seen: set[tuple[int, int]] = set()
         ordered: list[tuple[float, Any]] = []
-        for every_term in self._passes(query, plan):
-            if every_term is False and ordered and all(plan.frequent):
+        for every_term in self._passes(query):
+            if not every_term and ordered and all(plan.frequent):
                 break  # records with only some of the query's common words: noise
             found = searcher.search(
                 self._query(query, plan, every_term=every_term, filters=filters),
@@ -368,7 +368,7 @@ class EmbeddedBackend(SearchBackend):
     def _counts(
         self,
         query: ParsedQuery,
-        plan: list[bool],
+        plan: _Plan,
         searcher: tantivy.Searcher,
         filters: list[tantivy.Query],
     ) -> dict[str, int]:
@@ -376,7 +376,7 @@ class EmbeddedBackend(SearchBackend):
         some word (as the second ranking pass finds them)."""
         names = [name for name in self._type_names(searcher) if searcher.doc_freq("type", name)]
         counts: dict[str, int] = {}
-        for every_term in self._passes(query, plan):
+        for every_term in self._passes(query):
             matching = tantivy.Query.const_score_query(
                 self._query(query, plan, every_term=every_term, filters=filters), 1.0
             )
@@ -395,7 +395,7 @@ class EmbeddedBackend(SearchBackend):
         return counts
 
     @staticmethod
-    def _passes(query: ParsedQuery, plan: _Plan) -> list[bool]:
+    def _passes(query: ParsedQuery) -> list[bool]:
         """First the records matching every word, then those matching some."""
         return [True, False] if len(query.terms) > 1 else [False]
 
