@@ -71,19 +71,10 @@ def records_changed(type_name: str, object_ids: Iterable[int], *, defer: bool = 
     caller (a bulk import) applies the pending changes itself, with a progress bar."""
     rows = [(type_name, pk) for pk in object_ids]
     if len(rows) > 100:
-        # A bulk import marks up to 100,000 records: one executemany, not model instances.
-        from django.db import connection
-        from django.utils import timezone
+        # A bulk import marks up to 100,000 records: no model instances.
+        from tahaluf.lib.bulk import BulkInsert
 
-        table = connection.ops.quote_name(PendingChange._meta.db_table)
-        now = PendingChange._meta.get_field("created_at").get_db_prep_save(
-            timezone.now(), connection
-        )
-        with connection.cursor() as cursor:
-            cursor.executemany(
-                f"INSERT INTO {table} (type, object_id, created_at) VALUES (%s, %s, %s)",
-                [(name, pk, now) for name, pk in rows],
-            )
+        BulkInsert(PendingChange, varying=["type", "object_id"], fixed={}).run(rows)
     else:
         PendingChange.objects.bulk_create(
             [PendingChange(type=name, object_id=pk) for name, pk in rows], batch_size=BATCH
@@ -215,15 +206,22 @@ def rebuild(progress: ProgressCallback | None = None) -> int:
     from tahaluf.search import parallel
 
     total = sum(search_type.queryset().count() for search_type in registry.types())
-    if parallel.usable(total):
-        first: Iterable[Any] = parallel.Analyses(progress)  # forks now, before any writer
+    search_backend = backend()
+    rows: Any = None
+    first: Iterable[Any] = ()
+    # Worker processes are forked now, before any index writer runs threads.
+    if parallel.usable(total) and hasattr(search_backend, "add_rows"):
+        rows = parallel.Rows(search_backend.row, progress)  # type: ignore[attr-defined]
+    elif parallel.usable(total):
+        first = parallel.Analyses(progress)
     else:
         first = (analyze_document(document) for document in _all_documents(progress))
     PendingChange.objects.all().delete()
     for follower in _followers:
         transaction.on_commit(follower.rebuilt)
-    search_backend = backend()
     search_backend.clear()
+    if rows is not None:
+        return search_backend.add_rows(rows)  # type: ignore[attr-defined]
     analyzed = split_glued_after(first)
     if hasattr(search_backend, "add_all"):
         return search_backend.add_all(analyzed)  # type: ignore[attr-defined]

@@ -138,6 +138,106 @@ class BulkWriteTests(BaseTestCase):
             self.assertEqual(cursor.fetchone()[0], before)
 
 
+class FastValidationTests(SimpleTestCase):
+    """Most rows take a short cut through validation (`_clean`); it must accept exactly the
+    rows that the full check (`_checked`) accepts, with the same values."""
+
+    CELLS = {
+        "external_id": ["x-1", "", " x-2 ", "x" * 101],
+        "name_ar": ["جمعية الشباب", "", " بلدية الخليل ", "ا" * 301],
+        "name_en": ["Youth", "", "E" * 301],
+        "acronym": ["", "YS", "A" * 51],
+        "kind": ["ngo", "NGO", "", "club", " union "],
+        "country": ["PS", "ps", "", "XX", "P"],
+        "city": ["غزة", "", "c" * 151],
+        "founded_year": ["", "1990", "٢٠١٠", "1799", "3000", "19x0", "-5"],
+        "member_count": ["", "55", "120+", "+3", "1.5", "٥٥"],
+        "partner_count": ["", "7", "7++", "x"],
+        "website": ["", "https://youth.example.org/", "youth.org", "https://مثال.فلسطين/"],
+        "focus_areas": ["", "شباب|advocacy", "| شباب ||", "a" * 101],
+    }
+
+    @settings(max_examples=600, deadline=None)
+    @given(st.fixed_dictionaries({name: st.sampled_from(v) for name, v in CELLS.items()}))
+    def test_the_short_cut_agrees_with_the_full_check(self, values: dict[str, str]) -> None:
+        validator = importing._Validator(list(importing.COLUMNS))
+        cells = [values[name] for name in importing.COLUMNS] + [""]
+        problems: list[importing.RowProblem] = []
+        checked = validator._checked(2, cells, problems)
+        clean = validator._clean(cells)
+        if clean is None:
+            self.assertTrue(problems, values)
+        else:
+            self.assertEqual(problems, [])
+            self.assertEqual(clean, checked)
+
+    def test_it_still_reports_an_external_id_used_twice(self) -> None:
+        validator = importing._Validator(list(importing.COLUMNS))
+        problems: list[importing.RowProblem] = []
+        row = ["x-1", "اسم", "", "", "ngo", "", "", "", "", "", "", ""]
+        self.assertTrue(validator.row(2, row, problems))
+        self.assertEqual(validator.row(3, row, problems), {})
+        self.assertEqual([(p.row, p.column, p.code) for p in problems],
+                         [(3, "external_id", "duplicate_id")])
+
+
+def index_definitions() -> set[tuple[str, str]]:
+    tables = importing.BULK_TABLES
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name IN "
+            f"({', '.join(['%s'] * len(tables))})",
+            list(tables),
+        )
+        return set(cursor.fetchall())
+
+
+@skipUnless(connection.vendor == "sqlite", "SQLite's index rebuild")
+class IndexRebuildTests(TransactionTestCase):
+    """A first large import drops the indexes of the tables it fills and builds them again."""
+
+    def test_it_builds_the_same_indexes_again_and_writes_every_row(self) -> None:
+        before = index_definitions()
+        rows = [f"r-{n},جمعية {n},Society {n},,ngo,PS,غزة,,,,,شباب|advocacy" for n in range(40)]
+        with mock.patch.object(importing, "REBUILD_INDEXES_FROM", 10), \
+                mock.patch("tahaluf.lib.bulk.ROWS_PER_STATEMENT", 7):
+            with CaptureQueriesContext(connection) as captured:
+                report = import_organizations(csv_bytes(rows), actor=None, publish=True)
+        self.assertEqual(report.created, 40)
+        self.assertTrue(any("DROP INDEX" in query["sql"] for query in captured.captured_queries))
+        self.assertEqual(index_definitions(), before)
+        self.assertEqual(Organization.objects.filter(focus_areas__key="شباب").count(), 40)
+        self.assertEqual(Change.objects.filter(action="import").count(), 40)
+        self.assertEqual(
+            Organization.objects.get(external_id="r-39").sort_en, "society 39"
+        )
+
+    def test_it_keeps_the_indexes_when_the_import_fails(self) -> None:
+        before = index_definitions()
+
+        def failing_write(rows: list[dict[str, object]], **_kwargs: object) -> None:
+            Organization.objects.create(name_ar="جزء", external_id="partial")
+            raise DatabaseError("disk full")
+
+        rows = [f"f-{n},جمعية {n},,,ngo,,,,,,," for n in range(12)]
+        with mock.patch.object(importing, "REBUILD_INDEXES_FROM", 10), \
+                mock.patch.object(importing, "_write", failing_write):
+            with self.assertRaisesRegex(DatabaseError, "disk full"):
+                import_organizations(csv_bytes(rows), actor=None)
+        self.assertEqual(index_definitions(), before)
+        self.assertFalse(Organization.objects.exists())
+
+    def test_it_leaves_the_indexes_alone_for_an_import_smaller_than_the_registry(self) -> None:
+        Organization.objects.bulk_create(
+            [Organization(name_ar=f"قائم {n}") for n in range(20)]
+        )
+        rows = [f"s-{n},جمعية {n},,,ngo,,,,,,," for n in range(12)]
+        with mock.patch.object(importing, "REBUILD_INDEXES_FROM", 10):
+            with CaptureQueriesContext(connection) as captured:
+                import_organizations(csv_bytes(rows), actor=None, allow_duplicates=True)
+        self.assertFalse(any("DROP INDEX" in query["sql"] for query in captured.captured_queries))
+
+
 class FailedWriteTests(TransactionTestCase):
     """Outside any enclosing transaction, as from the command line."""
 
