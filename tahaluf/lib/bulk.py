@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
@@ -42,6 +43,13 @@ ROWS_PER_STATEMENT = 2000
 SQLITE_PARAMETERS_FALLBACK = 999
 
 
+@dataclass
+class Prepared:
+    rows: int
+    statements: list[tuple[str, list[Any]]] = field(default_factory=list)  # SQLite
+    copy_rows: list[tuple[Any, ...]] | None = None  # PostgreSQL
+
+
 class BulkInsert:
     def __init__(
         self,
@@ -59,7 +67,7 @@ class BulkInsert:
         unknown = (set(varying) | set(fixed)) - by_name.keys()
         if unknown:
             raise ValueError(f"Not columns of {model.__name__}: {sorted(unknown)}")
-        self.prepare = [
+        self.steps = [
             None
             if by_name[name].get_internal_type() in PLAIN_TYPES or name in encoded
             else by_name[name].get_db_prep_save
@@ -86,33 +94,48 @@ class BulkInsert:
 
     def run(self, rows: Iterable[Sequence[Any]]) -> int:
         """Insert these rows; returns how many."""
+        return self.execute(self.prepare(rows))
+
+    def prepare(self, rows: Iterable[Sequence[Any]]) -> Prepared:
+        """Everything but the writing, which `execute` does (possibly in another thread)."""
         params = self._params(rows)
-        if not params:
+        if connection.vendor == "postgresql":
+            return Prepared(len(params), copy_rows=params)
+        per_statement = self._rows_per_statement()
+        statements = []
+        for start in range(0, len(params), per_statement):
+            chunk = params[start : start + per_statement]
+            statements.append((self._sql(len(chunk)), [value for row in chunk for value in row]))
+        return Prepared(len(params), statements=statements)
+
+    def execute(self, prepared: Prepared, sqlite_connection: Any = None) -> int:
+        """Write what `prepare` made ready. From another thread, give this thread's SQLite
+        connection (`connection.connection`), which Django opens for use across threads:
+        Django's own `connection` is per thread."""
+        if not prepared.rows:
             return 0
-        with connection.cursor() as cursor:
-            if connection.vendor == "postgresql":
+        if prepared.copy_rows is not None:
+            with connection.cursor() as cursor:
                 with cursor.cursor.copy(f"COPY {self.table_and_columns} FROM STDIN") as copy:
-                    for row in params:
+                    for row in prepared.copy_rows:
                         copy.write_row(row)
-            else:
-                # The DB-API cursor, in the same connection and transaction: Django's would
-                # rewrite each statement's thousands of %s into ? (a second per 100,000 rows).
-                raw = cursor.cursor.connection.cursor()
-                per_statement = self._rows_per_statement()
-                for start in range(0, len(params), per_statement):
-                    chunk = params[start : start + per_statement]
-                    raw.execute(self._sql(len(chunk)), [value for row in chunk for value in row])
-        return len(params)
+        else:
+            # The DB-API connection, in the same transaction: Django's cursor would rewrite
+            # each statement's thousands of %s into ? (a second per 100,000 rows).
+            raw = (sqlite_connection or connection.connection).cursor()
+            for sql, params in prepared.statements:
+                raw.execute(sql, params)
+        return prepared.rows
 
     def _params(self, rows: Iterable[Sequence[Any]]) -> list[tuple[Any, ...]]:
-        constants, prepare = self.constants, self.prepare
-        if not any(prepare):
+        constants, steps = self.constants, self.steps
+        if not any(steps):
             return [(*row, *constants) for row in rows]
         return [
             (
                 *(
                     value if step is None else step(value, connection)
-                    for value, step in zip(row, prepare, strict=True)
+                    for value, step in zip(row, steps, strict=True)
                 ),
                 *constants,
             )

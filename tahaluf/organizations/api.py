@@ -21,7 +21,7 @@ from tahaluf.lib.schemas import (
     Text,
     refuse_unknown_parameters,
 )
-from tahaluf.organizations import services
+from tahaluf.organizations import name_filter, services
 from tahaluf.organizations.access import (
     get_organization_for_user,
     get_person_for_user,
@@ -171,11 +171,8 @@ def organizations_list(request: HttpRequest, filters: Query[OrganizationFilters]
     """Organizations the caller may see, ordered by Arabic name."""
     refuse_unknown_parameters(request, OrganizationFilters)
     queryset = permissions.visible_organizations(request.auth, Organization.objects.all())
-    if filters.q:
-        needle = filters.q.strip().casefold()
-        queryset = queryset.filter(
-            Q(sort_ar__contains=needle) | Q(sort_en__contains=needle) | Q(acronym__icontains=needle)
-        )
+    if filters.q.strip():
+        queryset = name_filter.filter_names(queryset, filters.q)
     if filters.kind:
         queryset = queryset.filter(kind=filters.kind)
     if filters.country:

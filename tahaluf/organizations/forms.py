@@ -1,11 +1,13 @@
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from django import forms
 from django.forms.utils import flatatt
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
@@ -20,7 +22,14 @@ from tahaluf.organizations.models import (
 
 def countries_by_name() -> list[tuple[str, str]]:
     """Countries sorted by their name in the reader's language."""
-    return sorted(((code, str(name)) for code, name in countries), key=lambda item: item[1])
+    return list(_countries_by_name(get_language()))
+
+
+@functools.cache
+def _countries_by_name(_language: str) -> tuple[tuple[str, str], ...]:
+    # Translated names, sorted once per language: a directory page would otherwise spend
+    # milliseconds on 250 lazy names and their sort.
+    return tuple(sorted(((code, str(name)) for code, name in countries), key=lambda i: i[1]))
 
 
 MAX_IMPORT_HINT = _("A UTF-8 CSV file, with or without BOM.")
@@ -168,13 +177,24 @@ class LightSelect(forms.Select):
         self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None
     ) -> SafeString:
         chosen = set(self.format_value(value))
-        options = format_html_join(
-            "\n", '<option value="{}"{}>{}</option>',
-            ((key, mark_safe(" selected") if str(key) in chosen else "", label)
-             for key, label in self.choices),
+        options = "\n".join(
+            f"{start} selected{end}" if key in chosen else f"{start}{end}"
+            for key, start, end in _escaped_options(
+                tuple((str(key), str(label)) for key, label in self.choices)
+            )
         )
         return format_html('<select name="{}"{}>\n{}\n</select>', name,
-                           flatatt(self.build_attrs(self.attrs, attrs)), options)
+                           flatatt(self.build_attrs(self.attrs, attrs)), mark_safe(options))
+
+
+@functools.lru_cache(maxsize=64)
+def _escaped_options(choices: tuple[tuple[str, str], ...]) -> tuple[tuple[str, str, str], ...]:
+    """(value, '<option value="…"', '>label</option>') for each choice, escaped once for
+    every page that shows the same list (the countries, in each language)."""
+    return tuple(
+        (key, format_html('<option value="{}"', key), format_html(">{}</option>", label))
+        for key, label in choices
+    )
 
 
 class DirectoryFilterForm(forms.Form):

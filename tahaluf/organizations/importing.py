@@ -15,6 +15,7 @@ import operator
 import os
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -30,7 +31,7 @@ from django_countries import countries
 
 from tahaluf.audit.models import Action, Change
 from tahaluf.audit.services import actor_label
-from tahaluf.lib.bulk import BulkInsert
+from tahaluf.lib.bulk import BulkInsert, Prepared
 from tahaluf.organizations.models import BilingualNameMixin, FocusArea, Kind, Organization
 from tahaluf.search.duplicates import RowDuplicate, likely_duplicates_for_rows
 from tahaluf.search.services import records_changed
@@ -550,6 +551,42 @@ def _indexes_rebuilt_after(new_rows: int) -> Iterator[None]:
         cursor.execute(f"PRAGMA threads = {threads}")
 
 
+class _Writer:
+    """Bulk inserts run in order by a second thread on SQLite, while this one makes the next
+    rows ready: SQLite lets go of Python's lock while it writes, so the two overlap on two
+    processors (at 100,000 organizations, about a fifth of the import's time). On other
+    databases each insert runs at once, here.
+
+    This thread must not use the connection between `submit` and `wait` (the two threads
+    share it); leaving the block waits for whatever is still being written, and an error
+    there is raised here."""
+
+    def __init__(self) -> None:
+        self.threaded = connection.vendor == "sqlite"
+        self.executor = ThreadPoolExecutor(max_workers=1) if self.threaded else None
+        self.futures: list[Future[int]] = []
+
+    def submit(self, insert: BulkInsert, prepared: Prepared) -> None:
+        if self.executor is None:
+            insert.execute(prepared)
+            return
+        self.futures.append(self.executor.submit(insert.execute, prepared, connection.connection))
+
+    def wait(self) -> None:
+        futures, self.futures = self.futures, []
+        for future in futures:
+            future.result()
+
+    def __enter__(self) -> _Writer:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        if self.executor is not None:
+            self.executor.shutdown(wait=True)  # nothing may still write after this
+        if exc_info[0] is None:
+            self.wait()
+
+
 # What the history of an imported record lists: the imported fields, then the focus areas.
 HISTORY_FIELDS = [*IMPORTED_FIELDS, "focus_areas"]
 
@@ -668,37 +705,51 @@ def _write(
         encoded=["changes"],
     )
     last_pk = Organization.objects.aggregate(last=Max("pk"))["last"] or 0
-    for batch in _in_chunks(to_create, BATCH_SIZE):
-        organizations.run(
-            imported_values(row) + BilingualNameMixin.sort_names(row["name_ar"], row["name_en"])
-            for row in batch
-        )
-        pks = _new_pks([row["external_id"] for row in batch], above=last_pk)
-        last_pk = max(pks.values())
-        # The search index follows; the caller applies it with its own progress bar.
-        records_changed("organization", pks.values(), defer=True)
-        links.run(
-            (pks[row["external_id"]], focus_by_key[key])
-            for row in batch
-            for key in row["focus_areas"]
-        )
-        imported.run(
-            (
-                pks[row["external_id"]],
-                (row["name_ar"] or row["name_en"])[:300],
+    with _Writer() as writer:
+        for batch in _in_chunks(to_create, BATCH_SIZE):
+            writer.submit(
+                organizations,
+                organizations.prepare(
+                    imported_values(row)
+                    + BilingualNameMixin.sort_names(row["name_ar"], row["name_en"])
+                    for row in batch
+                ),
+            )
+            # While the organizations are written: their history, as JSON.
+            histories = [
                 to_json(
                     {
                         name: [None, row[name]]
                         for name in HISTORY_FIELDS
                         if row[name] not in ("", None, [], False)
                     }
+                )
+                for row in batch
+            ]
+            writer.wait()
+            progress("writing", done, total)
+            pks = _new_pks([row["external_id"] for row in batch], above=last_pk)
+            last_pk = max(pks.values())
+            # The search index follows; the caller applies it with its own progress bar.
+            records_changed("organization", pks.values(), defer=True)
+            # Written while the next batch is made ready.
+            writer.submit(
+                links,
+                links.prepare(
+                    (pks[row["external_id"]], focus_by_key[key])
+                    for row in batch
+                    for key in row["focus_areas"]
                 ),
             )
-            for row in batch
-        )
-        done += len(batch)
-        report.created += len(batch)
-        progress("writing", done, total)
+            writer.submit(
+                imported,
+                imported.prepare(
+                    (pks[row["external_id"]], (row["name_ar"] or row["name_en"])[:300], history)
+                    for row, history in zip(batch, histories, strict=True)
+                ),
+            )
+            done += len(batch)
+            report.created += len(batch)
 
     quote = connection.ops.quote_name
     updated_columns = [*IMPORTED_FIELDS, "sort_ar", "sort_en", "updated_at"]

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime
+import functools
 from typing import Any
 
 from django.conf import settings
@@ -210,7 +211,15 @@ class Organization(BilingualNameMixin):
 
     @property
     def country_name(self) -> str:
-        return str(countries.name(self.country)) if self.country else ""
+        if not self.country:
+            return ""
+        return _labels(translation.get_language()).countries.get(self.country, self.country)
+
+    @property
+    def kind_label(self) -> str:
+        """The kind in the reader's language (what get_kind_display gives, looked up in a
+        table made once per language: a directory page shows 25 of them)."""
+        return _labels(translation.get_language()).kinds.get(self.kind, self.kind)
 
     @property
     def description(self) -> str:
@@ -540,3 +549,14 @@ class MergeRecord(models.Model):
         if translation.get_language() == "en":
             return names.get("name_en") or names.get("name_ar") or ""
         return names.get("name_ar") or names.get("name_en") or ""
+
+
+class _Labels:
+    def __init__(self) -> None:
+        self.kinds = {str(value): str(label) for value, label in Kind.choices}
+        self.countries = {code: str(name) for code, name in countries}
+
+
+@functools.cache
+def _labels(_language: str | None) -> _Labels:
+    return _Labels()

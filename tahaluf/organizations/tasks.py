@@ -66,3 +66,11 @@ def run_import_job(job_id: int) -> None:
             updated_count=report.updated, unchanged_count=report.unchanged,
             total_rows=report.total, done_rows=report.total, finished_at=timezone.now(),
         )
+
+
+@task()
+def rebuild_name_trigrams() -> int:
+    """Rebuild the directory name filter's trigram table (after `tahaluf search rebuild`)."""
+    from tahaluf.organizations.name_filter import rebuild
+
+    return rebuild()

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from tahaluf.accounts import permissions
 from tahaluf.audit.services import history_for
-from tahaluf.organizations import merging, services
+from tahaluf.organizations import merging, name_filter, services
 from tahaluf.organizations.access import (
     get_organization_for_user,
     get_person_for_user,
@@ -60,8 +60,10 @@ def _sort_field() -> str:
     return "sort_en" if get_language() == "en" else "sort_ar"
 
 
-def _page(request: HttpRequest, queryset: QuerySet[Any]) -> Any:
-    paginator = Paginator(queryset, settings.TAHALUF_PAGE_SIZE)
+def _page(
+    request: HttpRequest, queryset: QuerySet[Any], paginator_class: type[Paginator] = Paginator
+) -> Any:
+    paginator = paginator_class(queryset, settings.TAHALUF_PAGE_SIZE)
     return paginator.get_page(request.GET.get("page"))
 
 
@@ -72,14 +74,13 @@ def _page(request: HttpRequest, queryset: QuerySet[Any]) -> Any:
 def organization_list(request: HttpRequest) -> HttpResponse:
     form = DirectoryFilterForm(request.GET or None)
     queryset = permissions.visible_organizations(request.user, Organization.objects.all())
+    paginator_class = Paginator
     if form.is_valid():
         data = form.cleaned_data
-        if data["q"]:
-            needle = data["q"].strip().casefold()
-            queryset = queryset.filter(
-                Q(sort_ar__contains=needle) | Q(sort_en__contains=needle)
-                | Q(acronym__icontains=needle)
-            )
+        if data["q"].strip():
+            queryset = name_filter.filter_names(queryset, data["q"])
+            # Text found in thousands of names is counted up to a cap (name_filter.py).
+            paginator_class = name_filter.CappedPaginator
         if data["kind"]:
             queryset = queryset.filter(kind=data["kind"])
         if data["country"]:
@@ -88,7 +89,7 @@ def organization_list(request: HttpRequest) -> HttpResponse:
             queryset = queryset.filter(in_city(data["city"]))
         if data["focus"]:
             queryset = queryset.filter(focus_areas=data["focus"])
-    page = _page(request, queryset.order_by(_sort_field(), "pk"))
+    page = _page(request, queryset.order_by(_sort_field(), "pk"), paginator_class)
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "organizations/organization_list.html", {
