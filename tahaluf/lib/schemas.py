@@ -6,9 +6,9 @@ from __future__ import annotations
 from typing import Annotated
 
 from django.http import HttpRequest
+from ninja import Schema
 from ninja.errors import ValidationError as SchemaValidationError
 from pydantic import AfterValidator, ConfigDict, Field, StringConstraints
-from ninja import Schema
 
 
 def _storable(value: str) -> str:

@@ -14,6 +14,7 @@ from ninja.responses import Status
 from pydantic import Field
 
 from tahaluf.accounts import permissions
+from tahaluf.lib import paging
 from tahaluf.lib.schemas import (
     Country,
     PositiveId,
@@ -162,8 +163,9 @@ NULLABLE_ORGANIZATION_FIELDS = {"founded_year", "member_count", "partner_count"}
 
 def _organization_page(queryset: QuerySet[Organization], limit: int, offset: int) -> dict[str, Any]:
     limit = min(limit, settings.TAHALUF_API_MAX_LIMIT)
-    items = list(queryset.prefetch_related("focus_areas")[offset : offset + limit])
-    return {"count": queryset.count(), "limit": limit, "offset": offset, "items": items}
+    count = queryset.count()
+    items = paging.rows(queryset.prefetch_related("focus_areas"), offset, offset + limit, count)
+    return {"count": count, "limit": limit, "offset": offset, "items": items}
 
 
 @router.get("organizations", response=OrganizationPage, tags=["organizations"])

@@ -196,6 +196,9 @@ class Organization(BilingualNameMixin):
                          name="organization_public_country"),
             models.Index(fields=["country", "sort_en"], condition=Q(is_published=True),
                          name="organization_public_country_en"),
+            # Counting the published organizations reads this one: the narrowest there is.
+            models.Index(fields=["is_published"], condition=Q(is_published=True),
+                         name="organization_public_count"),
             # The city filter compares Lower(city) with Lower(the city asked for).
             models.Index(Lower("city"), name="organization_city_lower"),
         ]

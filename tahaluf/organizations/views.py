@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from tahaluf.accounts import permissions
 from tahaluf.audit.services import history_for
+from tahaluf.lib.paging import FromEitherEndPaginator
 from tahaluf.organizations import merging, name_filter, services
 from tahaluf.organizations.access import (
     get_organization_for_user,
@@ -74,7 +75,7 @@ def _page(
 def organization_list(request: HttpRequest) -> HttpResponse:
     form = DirectoryFilterForm(request.GET or None)
     queryset = permissions.visible_organizations(request.user, Organization.objects.all())
-    paginator_class = Paginator
+    paginator_class: type[Paginator] = FromEitherEndPaginator
     if form.is_valid():
         data = form.cleaned_data
         if data["q"].strip():

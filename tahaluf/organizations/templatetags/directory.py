@@ -43,7 +43,11 @@ def organization_cards(organizations: Iterable[Organization]) -> SafeString:
         cards.append(
             '  <li class="card">\n'
             f'    <h2><a href="{detail.format(organization.pk)}">{name}</a>{acronym}</h2>\n'
-            + (f'    <p class="secondary" dir="auto">{escape(secondary)}</p>\n' if secondary else "")
+            + (
+                f'    <p class="secondary" dir="auto">{escape(secondary)}</p>\n'
+                if secondary
+                else ""
+            )
             + f'    <p class="meta">{" · ".join(meta)}</p>\n'
             "  </li>"
         )

@@ -27,8 +27,25 @@ NAMES = [
     ("", 'The "100%" Club_of Peace', "C100"),
     ("جمعية آل عقيل الخيرية", "Okeil Charity", "OKC"),
 ]
-NEEDLES = ["الشباب", "شباب", "youth", "YOUTH", "نابلس", "heritage", "pya", "wa", "ة",
-           '"100%"', "club_of", "100%", "zzzz", "للتنمية - غزة", "women's", " ", "ال"]
+NEEDLES = [
+    "الشباب",
+    "شباب",
+    "youth",
+    "YOUTH",
+    "نابلس",
+    "heritage",
+    "pya",
+    "wa",
+    "ة",
+    '"100%"',
+    "club_of",
+    "100%",
+    "zzzz",
+    "للتنمية - غزة",
+    "women's",
+    " ",
+    "ال",
+]
 
 
 def public() -> object:
@@ -38,7 +55,9 @@ def public() -> object:
 def plain(queryset: object, text: str) -> list[int]:
     """What the filter is: LIKE on the three names, over every row."""
     needle = text.strip().casefold()
-    return sorted(queryset.filter(name_filter.contains_condition(needle)).values_list("pk", flat=True))  # type: ignore[attr-defined]
+    return sorted(
+        queryset.filter(name_filter.contains_condition(needle)).values_list("pk", flat=True)
+    )  # type: ignore[attr-defined]
 
 
 def filtered(queryset: object, text: str) -> list[int]:
@@ -55,8 +74,13 @@ class NameFilterTests(BaseTestCase):
         for number, (name_ar, name_en, acronym) in enumerate(NAMES):
             services.organization_create(
                 actor=self.cast.amal,
-                data={"name_ar": name_ar, "name_en": name_en, "acronym": acronym,
-                      "kind": "ngo", "external_id": f"nf-{number}"},
+                data={
+                    "name_ar": name_ar,
+                    "name_en": name_en,
+                    "acronym": acronym,
+                    "kind": "ngo",
+                    "external_id": f"nf-{number}",
+                },
                 is_published=number != 3,  # the heritage foundation stays unpublished
             )
         search_services.apply_pending()  # as before any search, or by the worker
@@ -68,7 +92,8 @@ class NameFilterTests(BaseTestCase):
                 for needle in NEEDLES:
                     for queryset in (public(), everyone):
                         self.assertEqual(
-                            filtered(queryset, needle), plain(queryset, needle),
+                            filtered(queryset, needle),
+                            plain(queryset, needle),
                             f"{needle!r}, candidates from {exact_from}",
                         )
 
@@ -79,7 +104,8 @@ class NameFilterTests(BaseTestCase):
         self.assertTrue(used_trigrams(captured))
         # A change not yet applied to the table: the filter scans, and finds the new name.
         services.organization_create(
-            actor=self.cast.amal, data={"name_ar": "بلدية نابلس الجديدة", "kind": "local_authority"},
+            actor=self.cast.amal,
+            data={"name_ar": "بلدية نابلس الجديدة", "kind": "local_authority"},
             is_published=True,
         )
         with CaptureQueriesContext(connection) as captured:
@@ -141,8 +167,13 @@ class NameFilterPropertyTests(HypothesisTestCase):
         for number, (name_ar, name_en, acronym) in enumerate(NAMES):
             services.organization_create(
                 actor=cast.amal,
-                data={"name_ar": name_ar, "name_en": name_en, "acronym": acronym,
-                      "kind": "ngo", "external_id": f"np-{number}"},
+                data={
+                    "name_ar": name_ar,
+                    "name_en": name_en,
+                    "acronym": acronym,
+                    "kind": "ngo",
+                    "external_id": f"np-{number}",
+                },
                 is_published=True,
             )
         search_services.apply_pending()

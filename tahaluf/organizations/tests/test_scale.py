@@ -7,6 +7,7 @@ from itertools import product
 from unittest import mock, skipUnless
 
 from django.contrib.auth.models import AnonymousUser
+from django.core.paginator import Paginator
 from django.core.validators import URLValidator
 from django.db import DatabaseError, connection
 from django.db.models import Q, QuerySet
@@ -18,6 +19,7 @@ from hypothesis import strategies as st
 from tahaluf.accounts import permissions
 from tahaluf.audit.models import Change
 from tahaluf.audit.services import history_for
+from tahaluf.lib.paging import FromEitherEndPaginator
 from tahaluf.organizations import importing
 from tahaluf.organizations.forms import DirectoryFilterForm
 from tahaluf.organizations.importing import PLAIN_URL, import_organizations
@@ -289,6 +291,43 @@ class DirectoryQueryTests(BaseTestCase):
                 self.assertIn("INDEX organization_", plan, f"{name} by {order}: {plan}")
                 if name != "city":  # few rows per city: sorting them is cheap
                     self.assertNotIn("TEMP B-TREE", plan, f"{name} by {order}: {plan}")
+
+
+class FromEitherEndTests(BaseTestCase):
+    """Pages in the second half are read from the end: the same rows, in the same order."""
+
+    def setUp(self) -> None:
+        super().setUp()
+        Organization.objects.bulk_create(
+            [Organization(name_ar=f"منظمة {n % 7}", name_en=f"Org {n % 5}", is_published=True,
+                          sort_ar=f"منظمة {n % 7}", sort_en=f"org {n % 5}") for n in range(23)]
+        )
+
+    def test_every_page_holds_what_the_plain_paginator_gives(self) -> None:
+        for order in ("sort_ar", "sort_en"):
+            queryset = self_public().order_by(order, "pk")
+            plain = Paginator(queryset, 4)
+            either = FromEitherEndPaginator(queryset, 4)
+            self.assertEqual(either.num_pages, plain.num_pages)
+            for number in plain.page_range:
+                self.assertEqual(
+                    [o.pk for o in either.page(number)], [o.pk for o in plain.page(number)],
+                    f"page {number} by {order}",
+                )
+
+    def test_the_api_gives_every_offset_the_same_rows(self) -> None:
+        everything = [o.pk for o in self_public().order_by("sort_ar", "pk")]
+        for offset in range(0, len(everything) + 3):
+            response = self.client.get("/api/v1/organizations", {"offset": offset, "limit": 4})
+            self.assertEqual(response.status_code, 200)
+            body = response.json()
+            self.assertEqual(body["count"], len(everything))
+            self.assertEqual([item["id"] for item in body["items"]],
+                             everything[offset : offset + 4], f"offset {offset}")
+
+
+def self_public() -> QuerySet[Organization]:
+    return permissions.visible_organizations(AnonymousUser(), Organization.objects.all())
 
 
 class LightSelectTests(BaseTestCase):
