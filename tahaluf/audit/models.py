@@ -28,7 +28,8 @@ class Change(models.Model):
     `changes` maps a field name to [old, new], both as display strings. Rows are never
     updated or deleted by the application, and deleting the record keeps its history."""
 
-    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT)
+    # No index of its own: the index below starts with it (every import writes both).
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, db_index=False)
     object_id = models.BigIntegerField()
     record = GenericForeignKey("content_type", "object_id")
     object_repr = models.CharField(max_length=300)
@@ -37,7 +38,7 @@ class Change(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
     )
     actor_label = models.CharField(max_length=150, blank=True)
-    at = models.DateTimeField(db_index=True)
+    at = models.DateTimeField()  # history is read per record, by the index below
     changes = models.JSONField(default=dict)
     note = models.CharField(max_length=500, blank=True)
 
