@@ -21,6 +21,7 @@ import re
 import shutil
 import sqlite3
 import time
+from abc import ABC, abstractmethod
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -30,19 +31,20 @@ from search_metrics import names_of
 SEPARATOR = " \n "
 
 
-class Engine:
+class Engine(ABC):
     name = ""
     label = ""
 
+    @abstractmethod
     def build(self, records: Iterable[dict[str, Any]]) -> float:
         """Index these records; returns the seconds it took."""
-        raise NotImplementedError
 
+    @abstractmethod
     def search(self, text: str, limit: int = 10) -> list[str]:
-        raise NotImplementedError
+        """The ids of the best `limit` records for this text, best first."""
 
-    def close(self) -> None:
-        pass
+    def close(self) -> None:  # noqa: B027 - optional: most engines have nothing to close
+        return None
 
 
 def _rows(records: Iterable[dict[str, Any]]) -> Iterable[tuple[str, str]]:

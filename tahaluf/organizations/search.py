@@ -46,34 +46,40 @@ def organization_documents(records: Iterable[Any]) -> list[SearchDocument]:
     kind_labels = dict(Kind.choices)
     kinds: dict[str, tuple[str, str]] = {}
     countries: dict[str, tuple[str, str]] = {}
+    subtitles: dict[tuple[str, str], tuple[str, str]] = {}
     for organization in records:
-        names = [organization.name_ar, organization.name_en, *organization.other_names]
-        if organization.acronym:
-            names.append(organization.acronym)
-        kind = kinds.get(organization.kind)
-        if kind is None:
-            label = kind_labels.get(organization.kind, organization.kind)
-            kind = kinds[organization.kind] = _both(lambda label=label: label)
-        parts = [kind]
-        if organization.country:
-            country = countries.get(organization.country)
-            if country is None:
-                code = organization.country
-                country = countries[code] = _both(lambda code=code: country_names.name(code))
-            parts.append(country)
-        if organization.city:
-            parts.append((organization.city, organization.city))
+        pk, city = organization.pk, organization.city
+        subtitle = subtitles.get((organization.kind, organization.country))
+        if subtitle is None:
+            kind = kinds.get(organization.kind)
+            if kind is None:
+                label = kind_labels.get(organization.kind, organization.kind)
+                kind = kinds[organization.kind] = _both(lambda label=label: label)
+            parts = [kind]
+            if organization.country:
+                country = countries.get(organization.country)
+                if country is None:
+                    code = organization.country
+                    country = countries[code] = _both(lambda code=code: country_names.name(code))
+                parts.append(country)
+            subtitle = subtitles[(organization.kind, organization.country)] = (
+                " · ".join(part[0] for part in parts), " · ".join(part[1] for part in parts)
+            )
+        subtitle_ar, subtitle_en = subtitle
+        if city:
+            subtitle_ar, subtitle_en = f"{subtitle_ar} · {city}", f"{subtitle_en} · {city}"
+        names = (organization.name_ar, organization.name_en, *organization.other_names,
+                 organization.acronym)
         documents.append(SearchDocument(
-            type="organization", object_id=organization.pk,
-            names=tuple(name for name in names if name),
+            type="organization", object_id=pk,
+            names=tuple([name for name in names if name]),
             title_ar=organization.name_ar or organization.name_en,
             title_en=organization.name_en or organization.name_ar,
-            subtitle_ar=" · ".join(part[0] for part in parts),
-            subtitle_en=" · ".join(part[1] for part in parts),
-            context=tuple(item for item in (organization.city, organization.description_ar,
-                                            organization.description_en) if item),
-            published=organization.is_published, owners=(organization.pk,),
-            url=url(organization.pk),
+            subtitle_ar=subtitle_ar, subtitle_en=subtitle_en,
+            context=tuple([item for item in (city, organization.description_ar,
+                                             organization.description_en) if item]),
+            published=organization.is_published, owners=(pk,),
+            url=url(pk),
         ))
     return documents
 

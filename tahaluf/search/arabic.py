@@ -18,8 +18,8 @@ import re
 import sys
 import unicodedata
 from collections.abc import Container
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 __all__ = [
     "Analysis",
@@ -151,14 +151,29 @@ def _is_arabic(token: str) -> bool:
     )
 
 
+@lru_cache(maxsize=1 << 18)
+def _chunk_tokens(chunk: str) -> tuple[str, ...]:
+    return tuple(_TOKEN.findall(normalize(chunk)))
+
+
 def tokenize(text: str) -> list[str]:
     """normalize, then split into word tokens (runs of letters/digits). Arabic script and
     other scripts are split apart (2020م → 2020, م); Latin letters and digits stay together
-    (g20). "al"/"el" before a hyphen become tokens of their own (Al-Tamimi → al, tamimi)."""
-    normalized = normalize(text)
-    if not normalized:
+    (g20). "al"/"el" before a hyphen become tokens of their own (Al-Tamimi → al, tamimi).
+
+    Normalization never joins what a space separates, so the text is tokenized one
+    space-separated chunk at a time, each chunk's tokens cached: names repeat their words
+    (a million names hold some 35,000 different ones). A test checks that this gives the
+    tokens of the whole normalized text."""
+    if not text:
         return []
-    return _TOKEN.findall(normalized)
+    tokens: list[str] = []
+    for chunk in text.split(" "):
+        if len(chunk) > 64:
+            tokens.extend(_TOKEN.findall(normalize(chunk)))
+        elif chunk:
+            tokens.extend(_chunk_tokens(chunk))
+    return tokens
 
 
 def _tokens_of(token: str) -> list[str]:
@@ -634,8 +649,7 @@ def split_glued(token: str, vocabulary: Container[str], *, max_parts: int = 4) -
 # --------------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class Analysis:
+class Analysis(NamedTuple):  # a named tuple: made for every name, several times faster
     tokens: tuple[str, ...]  # normalized tokens as written
     words: tuple[str, ...]  # prefixes stripped (one per token)
     stems: tuple[str, ...]  # one per token

@@ -116,6 +116,24 @@ def _context_of(text: str) -> tuple[str, ...]:
 _context_terms = lru_cache(maxsize=1 << 14)(_context_of)
 
 
+@lru_cache(maxsize=1 << 18)
+def _token_concepts(token: str) -> tuple[str, ...]:
+    return _indexed_concepts(arabic.stem(token), _is_arabic(token))
+
+
+@lru_cache(maxsize=1 << 16)
+def _name_fields(
+    name: str,
+) -> tuple[arabic.Analysis, tuple[str, ...], str, str] | None:
+    """One name's analysis, the concept terms of its tokens and its two whole forms. Names
+    repeat (acronyms, other spellings), and a rebuild analyzes a million of them."""
+    analysis = arabic.analyze(name)
+    if not analysis.tokens:
+        return None
+    concepts = [concept for token in analysis.tokens for concept in _token_concepts(token)]
+    return analysis, tuple(concepts), " ".join(analysis.tokens), " ".join(analysis.words)
+
+
 def analyze_document(
     document: SearchDocument, vocabulary: Container[str] | None = None
 ) -> AnalyzedDocument:
@@ -127,18 +145,21 @@ def analyze_document(
     words: list[str] = []
     stems: list[str] = []
     keys: list[str] = []
+    concepts: list[str] = []
     exact: list[str] = []
     for name in document.names:
-        analysis = arabic.analyze(name)
-        if not analysis.tokens:
+        fields = _name_fields(name)
+        if fields is None:
             continue
-        tokens.extend(analysis.tokens)
-        words.extend(analysis.words)
-        stems.extend(analysis.stems)
-        keys.extend(analysis.keys)
-        exact.append(" ".join(analysis.tokens))
+        analysis, name_concepts, whole, without_articles = fields
+        tokens += analysis.tokens
+        words += analysis.words
+        stems += analysis.stems
+        keys += analysis.keys
+        concepts += name_concepts
+        exact.append(whole)
         # Without its article the whole name still counts as the whole name.
-        exact.append(" ".join(analysis.words))
+        exact.append(without_articles)
     if vocabulary is not None:
         for token, word in zip(tokens[:], words[:], strict=True):
             parts = split_rare(token, word, vocabulary)
@@ -148,10 +169,8 @@ def analyze_document(
                 words.extend(glued.words)
                 stems.extend(glued.stems)
                 keys.extend(glued.keys)
-    for token, stem in zip(tokens, stems, strict=True):
-        concepts = _indexed_concepts(stem, _is_arabic(token))
-        if concepts:
-            keys.extend(concepts)
+                for part, stem in zip(glued.tokens, glued.stems, strict=True):
+                    concepts.extend(_indexed_concepts(stem, _is_arabic(part)))
     context: list[str] = []
     for text in document.context:
         context.extend(_context_terms(text) if len(text) <= 60 else _context_of(text))
@@ -160,7 +179,7 @@ def analyze_document(
         tokens=tuple(dict.fromkeys(tokens)),
         words=tuple(dict.fromkeys(words)),
         stems=tuple(dict.fromkeys(stems)),
-        keys=tuple(dict.fromkeys(keys)),
+        keys=tuple(dict.fromkeys(keys + concepts)),
         exact=tuple(dict.fromkeys(exact)),
         context=tuple(dict.fromkeys(context)),
     )
@@ -188,6 +207,39 @@ def split_glued_after(analyzed: Iterable[AnalyzedDocument]) -> Iterator[Analyzed
     for item in aside:
         again = analyze_document(item.document, vocabulary)
         if again != item:
+            yield again
+
+
+def tally(analyzed: Iterable[AnalyzedDocument]) -> tuple[Counter[str], dict[str, str]]:
+    """What split_glued_after counts, for records analyzed in another process: how many of
+    them have each token and word, and the key of the record that has a long token when
+    only one of them has it. Merged over every batch (parallel.Rows), the records whose long
+    token no other record has are exactly those that split_glued_after may analyze again."""
+    counts: Counter[str] = Counter()
+    for item in analyzed:
+        counts.update({*item.tokens, *item.words})
+    single = {
+        token
+        for token, count in counts.items()
+        if count < KNOWN_IN_RECORDS and _splittable(token)
+    }
+    once: dict[str, str] = {}
+    for item in analyzed:
+        if not single.isdisjoint(item.tokens):
+            for token in single.intersection(item.tokens):
+                once[token] = item.document.key
+    return counts, once
+
+
+def split_glued_again(
+    documents: Iterable[SearchDocument], counts: Counter[str]
+) -> Iterator[AnalyzedDocument]:
+    """The documents whose analysis changes once glued words are split against the words
+    that `counts` holds (every record's): split_glued_after, for the records tally found."""
+    vocabulary = WordCounts(counts)
+    for document in documents:
+        again = analyze_document(document, vocabulary)
+        if again != analyze_document(document):
             yield again
 
 

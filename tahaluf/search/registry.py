@@ -4,6 +4,7 @@ record (agreements, networks, events, …) joins search by registering, nothing 
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -33,8 +34,6 @@ class SearchDocument:
 
     def digest(self) -> str:
         """A fingerprint of what is indexed, to tell a stale index entry from a fresh one."""
-        import hashlib
-
         parts = [
             self.type,
             str(self.object_id),

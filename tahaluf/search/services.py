@@ -42,17 +42,24 @@ def reset_backend() -> None:
         _backend = None
 
 
-def _make_backend() -> SearchBackend:
+def _backend_class() -> type[SearchBackend]:
     name = settings.TAHALUF_SEARCH_BACKEND
     if name == "postgres":
         from tahaluf.search.backends.postgres import PostgresBackend
 
-        return PostgresBackend()
+        return PostgresBackend
     if name == "embedded":
         from tahaluf.search.backends.embedded import EmbeddedBackend
 
-        return EmbeddedBackend(settings.TAHALUF_SEARCH_INDEX_DIR)
+        return EmbeddedBackend
     raise ValueError(f"Unknown TAHALUF_SEARCH_BACKEND {name!r}: use embedded or postgres.")
+
+
+def _make_backend() -> SearchBackend:
+    backend_class: Any = _backend_class()
+    if settings.TAHALUF_SEARCH_BACKEND == "embedded":
+        return backend_class(settings.TAHALUF_SEARCH_INDEX_DIR)  # type: ignore[no-any-return]
+    return backend_class()  # type: ignore[no-any-return]
 
 
 # Following changes -------------------------------------------------------------------------
@@ -206,12 +213,12 @@ def rebuild(progress: ProgressCallback | None = None) -> int:
     from tahaluf.search import parallel
 
     total = sum(search_type.queryset().count() for search_type in registry.types())
-    search_backend = backend()
+    backend_class: Any = _backend_class()
     rows: Any = None
     first: Iterable[Any] = ()
-    # Worker processes are forked now, before any index writer runs threads.
-    if parallel.usable(total) and hasattr(search_backend, "add_rows"):
-        rows = parallel.Rows(search_backend.row, progress)  # type: ignore[attr-defined]
+    # Worker processes are forked now, before the index is opened here and runs threads.
+    if parallel.usable(total) and hasattr(backend_class, "add_rows"):
+        rows = parallel.Rows(backend_class.row, progress)
     elif parallel.usable(total):
         first = parallel.Analyses(progress)
     else:
@@ -219,6 +226,7 @@ def rebuild(progress: ProgressCallback | None = None) -> int:
     PendingChange.objects.all().delete()
     for follower in _followers:
         transaction.on_commit(follower.rebuilt)
+    search_backend = backend()
     search_backend.clear()
     if rows is not None:
         return search_backend.add_rows(rows)  # type: ignore[attr-defined]

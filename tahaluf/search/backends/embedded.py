@@ -4,7 +4,6 @@ deployments. Writes take a file lock, so the web server and the worker can both 
 from __future__ import annotations
 
 import fcntl
-import json
 import os
 import threading
 from collections.abc import Callable, Container, Iterable, Iterator, Sequence
@@ -19,14 +18,15 @@ from tahaluf.search.backends.base import WEIGHTS, Hit, Results, SearchBackend, V
 from tahaluf.search.documents import KNOWN_IN_RECORDS, AnalyzedDocument, ParsedQuery, QueryTerm
 
 # Version 2: frequencies without positions (no phrase queries), the stored values in one
-# field that is not indexed. A version change empties the index: run `tahaluf search rebuild`.
-SCHEMA_VERSION = "2"
+# field that is not indexed; version 3: those values joined by U+001F, not in JSON. A version
+# change empties the index: run `tahaluf search rebuild`.
+SCHEMA_VERSION = "3"
 # A query word (or form of a word) that this share of records have, and at least
 # FREQUENT_MIN, is frequent: see "Searching" below.
 FREQUENT_SHARE = 0.005
 FREQUENT_MIN = 200
 TEXT_FIELDS = ("tok", "word", "stem", "key", "ctx")
-# What a hit shows, stored together (JSON) in the field "stored".
+# What a hit shows, stored together (joined by U+001F) in the field "stored".
 STORED_FIELDS = ("title_ar", "title_en", "subtitle_ar", "subtitle_en", "url", "digest")
 WRITER_HEAP = 64_000_000
 BULK_WRITER_HEAP = 256_000_000  # a rebuild: fewer, larger segments to merge
@@ -117,51 +117,82 @@ class EmbeddedBackend(SearchBackend):
                 writer.delete_documents_by_term("doc_key", key)
             for analyzed in upserts:
                 writer.delete_documents_by_term("doc_key", analyzed.document.key)
-                writer.add_document(self._document(analyzed))
+                writer.add_document(self._document(self.row(analyzed)))
 
     def add_all(self, documents: Iterable[AnalyzedDocument]) -> int:
         """Bulk load into an empty index (rebuild), one commit. A document whose key comes
         again replaces the first one (documents.analyze_documents)."""
+        return self.add_rows(self.row(analyzed) for analyzed in documents)
+
+    def add_rows(self, rows: Iterable[tuple[Any, ...]]) -> int:
+        """add_all for documents already turned into rows (row()), as a rebuild's worker
+        processes send them (parallel.Rows): what is left to do here is tantivy's."""
         added: set[str] = set()
+        make = self._document
         with self._writer(BULK_WRITER_HEAP) as writer:
-            for analyzed in documents:
-                key = analyzed.document.key
+            add = writer.add_document
+            for row in rows:
+                key = row[0]
                 if key in added:
                     writer.delete_documents_by_term("doc_key", key)
                 else:
                     added.add(key)
-                writer.add_document(self._document(analyzed))
+                add(make(row))
         return len(added)
 
     @staticmethod
-    def _document(analyzed: AnalyzedDocument) -> tantivy.Document:
+    def row(analyzed: AnalyzedDocument) -> tuple[Any, ...]:
+        """The values of a record's index document, in plain Python (worker processes make
+        them): doc_key, type, object_id, published, owners, exact, tok, word, stem, key,
+        ctx, stored."""
         document = analyzed.document
-        stored = [
-            document.title_ar,
-            document.title_en,
-            document.subtitle_ar,
-            document.subtitle_en,
-            document.url,
-            document.digest(),
-        ]
+        stored = "\x1f".join(
+            (
+                document.title_ar,
+                document.title_en,
+                document.subtitle_ar,
+                document.subtitle_en,
+                document.url,
+                document.digest(),
+            )
+        )
+        return (
+            document.key,
+            document.type,
+            document.object_id,
+            1 if document.published else 0,
+            list(document.owners) or [0],
+            list(analyzed.exact) or [""],
+            " ".join(analyzed.tokens),
+            " ".join(analyzed.words),
+            " ".join(analyzed.stems),
+            " ".join(analyzed.keys),
+            " ".join(analyzed.context),
+            stored.encode(),
+        )
+
+    @staticmethod
+    def _document(row: tuple[Any, ...]) -> tantivy.Document:
+        key, type_, object_id, published, owners, exact, tok, word, stem, keys, ctx, stored = row
         return tantivy.Document(
-            doc_key=document.key,
-            type=document.type,
-            object_id=document.object_id,
-            published=1 if document.published else 0,
-            owner=list(document.owners) or [0],
-            exact=list(analyzed.exact) or [""],
-            tok=" ".join(analyzed.tokens),
-            word=" ".join(analyzed.words),
-            stem=" ".join(analyzed.stems),
-            key=" ".join(analyzed.keys),
-            ctx=" ".join(analyzed.context),
-            stored=json.dumps(stored, ensure_ascii=False).encode(),
+            doc_key=key,
+            type=type_,
+            object_id=object_id,
+            published=published,
+            owner=owners,
+            exact=exact,
+            tok=tok,
+            word=word,
+            stem=stem,
+            key=keys,
+            ctx=ctx,
+            stored=stored,
         )
 
     @staticmethod
     def _stored(document: tantivy.Document) -> dict[str, str]:
-        return dict(zip(STORED_FIELDS, json.loads(document["stored"][0]), strict=True))
+        values = document["stored"][0].decode().split("\x1f")
+        return dict(zip(STORED_FIELDS, values, strict=True))
 
     # Searching -------------------------------------------------------------------------
     #

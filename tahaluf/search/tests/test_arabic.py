@@ -532,6 +532,14 @@ class PropertyTests(unittest.TestCase):
     def test_it_tokenizes_normalized_text_the_same(self, text: str) -> None:
         self.assertEqual(tokenize(normalize(text)), tokenize(text))
 
+    @settings(max_examples=400, deadline=None, database=None)
+    @given(any_text)
+    def test_it_tokenizes_chunk_by_chunk_as_the_whole_text(self, text: str) -> None:
+        # tokenize caches the tokens of each space-separated chunk
+        self.assertEqual(tokenize(text), arabic._TOKEN.findall(normalize(text)))
+        spaced = " ".join(text)
+        self.assertEqual(tokenize(spaced), arabic._TOKEN.findall(normalize(spaced)))
+
     @settings(max_examples=300, deadline=None, database=None)
     @given(any_text)
     def test_it_analyzes_deterministically_and_consistently(self, text: str) -> None:
