@@ -63,7 +63,10 @@ def rates(items: list[tuple[bool, float]], threshold: float) -> dict[str, float 
     return {
         "precision": tp / (tp + fp) if tp + fp else 1.0,
         "recall": tp / (tp + fn) if tp + fn else 1.0,
-        "tp": tp, "fp": fp, "fn": fn, "tn": tn,
+        "tp": tp,
+        "fp": fp,
+        "fn": fn,
+        "tn": tn,
     }
 
 
@@ -127,8 +130,11 @@ def main() -> int:
         "at_merge": rates(items, merge),
         "at_review": rates(items, review),
         "classes": {
-            name: {"n": len(values), "at_merge": rates(values, merge),
-                   "at_review": rates(values, review)}
+            name: {
+                "n": len(values),
+                "at_merge": rates(values, merge),
+                "at_review": rates(values, review),
+            }
             for name, values in sorted(by_class.items())
         },
         "blocking_recall": blocked / above_review if above_review else 1.0,
@@ -138,15 +144,19 @@ def main() -> int:
     if args.json:
         print(json.dumps(report, ensure_ascii=False))
         return 0
-    print(f"{len(pairs)} labelled pairs ({len(positives)} duplicates), registry of "
-          f"{len(registry)} records; review score {review}, merge score {merge}\n")
+    print(
+        f"{len(pairs)} labelled pairs ({len(positives)} duplicates), registry of "
+        f"{len(registry)} records; review score {review}, merge score {merge}\n"
+    )
     print(f"{'':18} {'precision':>9} {'recall':>7}   {'precision':>9} {'recall':>7}")
     print(f"{'class':18} {'@merge':>9} {'@merge':>7}   {'@review':>9} {'@review':>7}   n")
 
     def line(name: str, values: dict, n: int) -> None:
         m, r = values["at_merge"], values["at_review"]
-        print(f"{name:18} {m['precision']:9.3f} {m['recall']:7.3f}   "
-              f"{r['precision']:9.3f} {r['recall']:7.3f}   {n}")
+        print(
+            f"{name:18} {m['precision']:9.3f} {m['recall']:7.3f}   "
+            f"{r['precision']:9.3f} {r['recall']:7.3f}   {n}"
+        )
 
     line("all", report, len(pairs))
     negatives = []
@@ -157,11 +167,15 @@ def main() -> int:
             negatives.append((name, values))
     print("\nclasses of different organizations only (no recall; precision is for all pairs):")
     for name, values in negatives:
-        print(f"    {name}: {values['at_merge']['fp']} above the merge score, "
-              f"{values['at_review']['fp']} above the review score, of {values['n']}")
-    print(f"\nblocking: candidates() brings up {blocked} of the {above_review} duplicates "
-          f"that score above the review score ({report['blocking_recall']:.3f}); "
-          f"{report['candidates_recall_at_review']:.3f} of all duplicates")
+        print(
+            f"    {name}: {values['at_merge']['fp']} above the merge score, "
+            f"{values['at_review']['fp']} above the review score, of {values['n']}"
+        )
+    print(
+        f"\nblocking: candidates() brings up {blocked} of the {above_review} duplicates "
+        f"that score above the review score ({report['blocking_recall']:.3f}); "
+        f"{report['candidates_recall_at_review']:.3f} of all duplicates"
+    )
     print(f"time: scoring {scoring_seconds:.1f} s, candidates {blocking_seconds:.1f} s")
     if args.errors:
         print("\nWrong at the review score (duplicates below it, others above the merge score):")
@@ -172,9 +186,14 @@ def main() -> int:
             print(f"  {pair['id']} {pair['class']} label={pair['label']} score={score:.3f}")
             for key in ("a", "b"):
                 data = pair[key]
-                print(f"     {key}: " + " | ".join(
-                    str(data.get(name)) for name in ("name_ar", "name_en", "acronym", "city",
-                                                     "country") if data.get(name)))
+                print(
+                    f"     {key}: "
+                    + " | ".join(
+                        str(data.get(name))
+                        for name in ("name_ar", "name_en", "acronym", "city", "country")
+                        if data.get(name)
+                    )
+                )
             print("     " + "; ".join(str(reason) for reason in reasons))
     return 0
 

@@ -31,49 +31,142 @@ ROOT = Path(__file__).resolve().parent.parent
 
 # Consonants: (Latin, Arabic). Vowels: (Latin short, Latin long, Arabic long).
 CONSONANTS = [
-    ("b", "ب"), ("t", "ت"), ("th", "ث"), ("j", "ج"), ("h", "ح"), ("kh", "خ"), ("d", "د"),
-    ("r", "ر"), ("z", "ز"), ("s", "س"), ("sh", "ش"), ("s", "ص"), ("d", "ض"), ("t", "ط"),
-    ("gh", "غ"), ("f", "ف"), ("q", "ق"), ("k", "ك"), ("l", "ل"), ("m", "م"), ("n", "ن"),
-    ("h", "ه"), ("w", "و"), ("y", "ي"), ("", "ع"),
+    ("b", "ب"),
+    ("t", "ت"),
+    ("th", "ث"),
+    ("j", "ج"),
+    ("h", "ح"),
+    ("kh", "خ"),
+    ("d", "د"),
+    ("r", "ر"),
+    ("z", "ز"),
+    ("s", "س"),
+    ("sh", "ش"),
+    ("s", "ص"),
+    ("d", "ض"),
+    ("t", "ط"),
+    ("gh", "غ"),
+    ("f", "ف"),
+    ("q", "ق"),
+    ("k", "ك"),
+    ("l", "ل"),
+    ("m", "م"),
+    ("n", "ن"),
+    ("h", "ه"),
+    ("w", "و"),
+    ("y", "ي"),
+    ("", "ع"),
 ]
-VOWELS = [("a", "a", ""), ("i", "i", ""), ("u", "ou", ""), ("a", "aa", "ا"), ("i", "ee", "ي"),
-          ("u", "oo", "و")]
+VOWELS = [
+    ("a", "a", ""),
+    ("i", "i", ""),
+    ("u", "ou", ""),
+    ("a", "aa", "ا"),
+    ("i", "ee", "ي"),
+    ("u", "oo", "و"),
+]
 KINDS = [
-    ("جمعية", "Society", 30), ("مؤسسة", "Foundation", 14), ("مركز", "Center", 14),
-    ("نادي", "Club", 8), ("منتدى", "Forum", 5), ("ملتقى", "Assembly", 4), ("رابطة", "League", 3),
-    ("شبكة", "Network", 2), ("هيئة", "Commission", 2), ("منظمة", "Organization", 3),
-    ("اتحاد", "Union", 4), ("معهد", "Institute", 2), ("كلية", "College", 1),
-    ("صندوق", "Fund", 1), ("لجنة", "Committee", 2),
+    ("جمعية", "Society", 30),
+    ("مؤسسة", "Foundation", 14),
+    ("مركز", "Center", 14),
+    ("نادي", "Club", 8),
+    ("منتدى", "Forum", 5),
+    ("ملتقى", "Assembly", 4),
+    ("رابطة", "League", 3),
+    ("شبكة", "Network", 2),
+    ("هيئة", "Commission", 2),
+    ("منظمة", "Organization", 3),
+    ("اتحاد", "Union", 4),
+    ("معهد", "Institute", 2),
+    ("كلية", "College", 1),
+    ("صندوق", "Fund", 1),
+    ("لجنة", "Committee", 2),
 ]
 PURPOSES = [
-    ("الخيرية", "Charitable"), ("الثقافية", "Cultural"), ("الرياضية", "Sports"),
-    ("الشبابية", "Youth"), ("النسوية", "Women's"), ("الزراعية", "Agricultural"),
-    ("التعاونية", "Cooperative"), ("الصحية", "Health"), ("التنموية", "Development"),
-    ("الاجتماعية", "Social"), ("الأهلية", "Civil"), ("الإسلامية", "Islamic"),
-    ("الكشفية", "Scout"), ("البيئية", "Environmental"), ("التعليمية", "Educational"),
-    ("للتنمية", "for Development"), ("للثقافة والفنون", "for Culture and Arts"),
-    ("لحقوق الإنسان", "for Human Rights"), ("للدراسات والأبحاث", "for Studies and Research"),
-    ("للتدريب", "for Training"), ("للإغاثة", "for Relief"), ("للحوار", "for Dialogue"),
-    ("للتمكين", "for Empowerment"), ("للمناصرة", "for Advocacy"), ("للطفولة", "for Childhood"),
-    ("للمرأة", "for Women"), ("للإعلام", "for Media"), ("للتأهيل", "for Rehabilitation"),
-    ("للتراث", "for Heritage"), ("للمسرح", "for Theatre"), ("للسلام", "for Peace"),
-    ("لرعاية المسنين", "for Elderly Care"), ("لرعاية الأيتام", "for Orphans Care"),
-    ("للديمقراطية", "for Democracy"), ("للبيئة", "for the Environment"),
+    ("الخيرية", "Charitable"),
+    ("الثقافية", "Cultural"),
+    ("الرياضية", "Sports"),
+    ("الشبابية", "Youth"),
+    ("النسوية", "Women's"),
+    ("الزراعية", "Agricultural"),
+    ("التعاونية", "Cooperative"),
+    ("الصحية", "Health"),
+    ("التنموية", "Development"),
+    ("الاجتماعية", "Social"),
+    ("الأهلية", "Civil"),
+    ("الإسلامية", "Islamic"),
+    ("الكشفية", "Scout"),
+    ("البيئية", "Environmental"),
+    ("التعليمية", "Educational"),
+    ("للتنمية", "for Development"),
+    ("للثقافة والفنون", "for Culture and Arts"),
+    ("لحقوق الإنسان", "for Human Rights"),
+    ("للدراسات والأبحاث", "for Studies and Research"),
+    ("للتدريب", "for Training"),
+    ("للإغاثة", "for Relief"),
+    ("للحوار", "for Dialogue"),
+    ("للتمكين", "for Empowerment"),
+    ("للمناصرة", "for Advocacy"),
+    ("للطفولة", "for Childhood"),
+    ("للمرأة", "for Women"),
+    ("للإعلام", "for Media"),
+    ("للتأهيل", "for Rehabilitation"),
+    ("للتراث", "for Heritage"),
+    ("للمسرح", "for Theatre"),
+    ("للسلام", "for Peace"),
+    ("لرعاية المسنين", "for Elderly Care"),
+    ("لرعاية الأيتام", "for Orphans Care"),
+    ("للديمقراطية", "for Democracy"),
+    ("للبيئة", "for the Environment"),
 ]
-COUNTRIES = [("PS", 30), ("EG", 18), ("MA", 14), ("JO", 8), ("LB", 6), ("TN", 6), ("DZ", 5),
-             ("IQ", 5), ("YE", 3), ("SY", 2), ("SD", 2), ("LY", 1)]
-COUNTRY_AR = {"PS": "فلسطين", "EG": "مصر", "MA": "المغرب", "JO": "الأردن", "LB": "لبنان",
-              "TN": "تونس", "DZ": "الجزائر", "IQ": "العراق", "YE": "اليمن", "SY": "سوريا",
-              "SD": "السودان", "LY": "ليبيا"}
-NOISES = ["typo", "glue", "diacritics", "spelling", "kind_dropped", "country", "english_only",
-          "arabic_only", "acronym_only", "reorder"]
+COUNTRIES = [
+    ("PS", 30),
+    ("EG", 18),
+    ("MA", 14),
+    ("JO", 8),
+    ("LB", 6),
+    ("TN", 6),
+    ("DZ", 5),
+    ("IQ", 5),
+    ("YE", 3),
+    ("SY", 2),
+    ("SD", 2),
+    ("LY", 1),
+]
+COUNTRY_AR = {
+    "PS": "فلسطين",
+    "EG": "مصر",
+    "MA": "المغرب",
+    "JO": "الأردن",
+    "LB": "لبنان",
+    "TN": "تونس",
+    "DZ": "الجزائر",
+    "IQ": "العراق",
+    "YE": "اليمن",
+    "SY": "سوريا",
+    "SD": "السودان",
+    "LY": "ليبيا",
+}
+NOISES = [
+    "typo",
+    "glue",
+    "diacritics",
+    "spelling",
+    "kind_dropped",
+    "country",
+    "english_only",
+    "arabic_only",
+    "acronym_only",
+    "reorder",
+]
 
 
 class Words:
     """Invented words, each with an Arabic and a Latin spelling, drawn by a Zipf law."""
 
-    def __init__(self, rng: random.Random, count: int, syllables: tuple[int, int],
-                 exponent: float = 0.8) -> None:
+    def __init__(
+        self, rng: random.Random, count: int, syllables: tuple[int, int], exponent: float = 0.8
+    ) -> None:
         seen: set[str] = set()
         self.items: list[tuple[str, str]] = []
         while len(self.items) < count:
@@ -121,8 +214,13 @@ def organization(rng: random.Random, words: dict[str, Words], number: int) -> di
     elif pattern < 0.15:
         purpose_ar, purpose_en = rng.choice(PURPOSES)
         kind = rng.choice(["الجمعيات", "المراكز", "الأندية", "المؤسسات", "اللجان"])
-        kind_en = {"الجمعيات": "Societies", "المراكز": "Centers", "الأندية": "Clubs",
-                   "المؤسسات": "Institutions", "اللجان": "Committees"}[kind]
+        kind_en = {
+            "الجمعيات": "Societies",
+            "المراكز": "Centers",
+            "الأندية": "Clubs",
+            "المؤسسات": "Institutions",
+            "اللجان": "Committees",
+        }[kind]
         name_ar = f"اتحاد {kind} {purpose_ar} لمحافظة {town_ar}"
         name_en = f"Union of {purpose_en} {kind_en} of {town_en} Governorate"
     elif pattern < 0.3:
@@ -146,11 +244,17 @@ def organization(rng: random.Random, words: dict[str, Words], number: int) -> di
     if rng.random() < 0.25:
         name_en = ""
     elif rng.random() < 0.3:
-        acronym = "".join(word[0] for word in name_en.replace("-", " ").split()
-                          if word[0].isupper())
-    return {"id": f"org-{number}", "name_ar": name_ar, "name_en": name_en,
-            "acronym": acronym, "city": town_ar if rng.random() < 0.8 else "",
-            "country": country}
+        acronym = "".join(
+            word[0] for word in name_en.replace("-", " ").split() if word[0].isupper()
+        )
+    return {
+        "id": f"org-{number}",
+        "name_ar": name_ar,
+        "name_en": name_en,
+        "acronym": acronym,
+        "city": town_ar if rng.random() < 0.8 else "",
+        "country": country,
+    }
 
 
 def _typo(rng: random.Random, word: str) -> str:
@@ -175,8 +279,9 @@ def duplicate(rng: random.Random, org: dict, number: int) -> tuple[dict, str]:
         dup["name_ar"] = " ".join(words[:i] + [words[i] + words[i + 1]] + words[i + 2 :])
         dup["name_en"] = ""
     elif noise == "diacritics":
-        dup["name_ar"] = " ".join(word[0] + "ـ" + word[1:] if len(word) > 3 else word
-                                  for word in words).replace("ة", "َة")
+        dup["name_ar"] = " ".join(
+            word[0] + "ـ" + word[1:] if len(word) > 3 else word for word in words
+        ).replace("ة", "َة")
     elif noise == "spelling":
         dup["name_ar"] = org["name_ar"].replace("ة", "ه").replace("أ", "ا").replace("إ", "ا")
     elif noise == "kind_dropped" and len(words) >= 3:
@@ -250,8 +355,10 @@ def main() -> int:
     generated = time.perf_counter() - started
     timings: dict = {}
     found = duplicates.candidates(
-        settings.TAHALUF_DUPLICATE_REVIEW_SCORE, organizations=records,
-        processes=args.processes, timings=timings,
+        settings.TAHALUF_DUPLICATE_REVIEW_SCORE,
+        organizations=records,
+        processes=args.processes,
+        timings=timings,
     )
     pairs = {frozenset((c.a, c.b)) for c in found}
     by_noise: dict[str, list[int]] = {}
@@ -262,11 +369,15 @@ def main() -> int:
             by_noise[noise][0] += 1
     hit = sum(value[0] for value in by_noise.values())
     result = {
-        "records": args.count, "generate_seconds": round(generated, 1),
+        "records": args.count,
+        "generate_seconds": round(generated, 1),
         "candidates_seconds": round(timings["total"], 1),
-        "phases": {key: (round(value, 1) if isinstance(value, float) else value)
-                   for key, value in timings.items()},
-        "planted": len(planted), "planted_found": hit,
+        "phases": {
+            key: (round(value, 1) if isinstance(value, float) else value)
+            for key, value in timings.items()
+        },
+        "planted": len(planted),
+        "planted_found": hit,
         "planted_recall": round(hit / len(planted), 3) if planted else 1.0,
         "by_noise": {noise: f"{a}/{b}" for noise, (a, b) in sorted(by_noise.items())},
         "cpus": os.cpu_count(),

@@ -136,7 +136,6 @@ def on_schema_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResp
 
 
 from tahaluf.organizations.api import router as organizations_router  # noqa: E402
-
 from tahaluf.search.api import router as search_router  # noqa: E402
 
 api.add_router("/", organizations_router)

@@ -75,21 +75,38 @@ def cmd_import(args: argparse.Namespace) -> int:
     actor = _actor(args.as_user)
     bar = ProgressBar()
     try:
-        report = import_organizations(path.read_bytes(), actor=actor, publish=args.publish,
-                                      progress=bar, allow_duplicates=args.allow_duplicates)
+        report = import_organizations(
+            path.read_bytes(),
+            actor=actor,
+            publish=args.publish,
+            progress=bar,
+            allow_duplicates=args.allow_duplicates,
+        )
     except ImportNeedsConfirmation as waiting:
         bar.close()
-        print(translation.gettext(
-            "Nothing was imported. These new rows look like organizations already in the "
-            "registry (import again with --allow-duplicates to create them anyway):"
-        ), file=sys.stderr)
+        print(
+            translation.gettext(
+                "Nothing was imported. These new rows look like organizations already in the "
+                "registry (import again with --allow-duplicates to create them anyway):"
+            ),
+            file=sys.stderr,
+        )
         for duplicate in waiting.duplicates:
-            print("  " + translation.gettext(
-                "row %(row)s (%(external_id)s) %(name)s ≈ #%(pk)s %(other)s, score %(score)s"
-            ) % {"row": duplicate.row, "external_id": duplicate.external_id,
-                 "name": duplicate.name, "pk": duplicate.organization_id,
-                 "other": duplicate.organization_name, "score": f"{duplicate.score:.2f}"},
-                file=sys.stderr)
+            print(
+                "  "
+                + translation.gettext(
+                    "row %(row)s (%(external_id)s) %(name)s ≈ #%(pk)s %(other)s, score %(score)s"
+                )
+                % {
+                    "row": duplicate.row,
+                    "external_id": duplicate.external_id,
+                    "name": duplicate.name,
+                    "pk": duplicate.organization_id,
+                    "other": duplicate.organization_name,
+                    "score": f"{duplicate.score:.2f}",
+                },
+                file=sys.stderr,
+            )
             for reason in duplicate.reason_texts():
                 print(f"      - {reason}", file=sys.stderr)
         return 3
@@ -97,9 +114,16 @@ def cmd_import(args: argparse.Namespace) -> int:
         bar.close()
         print(translation.gettext("Nothing was imported. Problems:"), file=sys.stderr)
         for problem in invalid.problems:
-            print("  " + translation.gettext("row %(row)s, column %(column)s: %(message)s") % {
-                "row": problem.row, "column": problem.column or "-",
-                "message": problem.message()}, file=sys.stderr)
+            print(
+                "  "
+                + translation.gettext("row %(row)s, column %(column)s: %(message)s")
+                % {
+                    "row": problem.row,
+                    "column": problem.column or "-",
+                    "message": problem.message(),
+                },
+                file=sys.stderr,
+            )
         return 1
     bar.close()
     from tahaluf.search.services import apply_pending
@@ -107,10 +131,17 @@ def cmd_import(args: argparse.Namespace) -> int:
     indexing = ProgressBar()
     apply_pending(progress=indexing)
     indexing.close()
-    print(translation.gettext(
-        "%(total)s rows: %(created)s created, %(updated)s updated, %(unchanged)s unchanged"
-    ) % {"total": report.total, "created": report.created, "updated": report.updated,
-         "unchanged": report.unchanged})
+    print(
+        translation.gettext(
+            "%(total)s rows: %(created)s created, %(updated)s updated, %(unchanged)s unchanged"
+        )
+        % {
+            "total": report.total,
+            "created": report.created,
+            "updated": report.updated,
+            "unchanged": report.unchanged,
+        }
+    )
     return 0
 
 
@@ -185,8 +216,14 @@ def cmd_user(args: argparse.Namespace) -> int:
         else:
             password = getpass.getpass("Password: ")
         try:
-            user = user_create(actor=None, username=args.username, password=password,
-                               role=args.role, organization=organization, email=args.email or "")
+            user = user_create(
+                actor=None,
+                username=args.username,
+                password=password,
+                role=args.role,
+                organization=organization,
+                email=args.email or "",
+            )
         except ValidationError as error:
             print(f"error: {' '.join(error.messages)}", file=sys.stderr)
             return 1
@@ -235,27 +272,37 @@ def cmd_search(args: argparse.Namespace) -> int:
         return 0
     if words == ["check"]:
         report = services.check()
-        print(f"{report.indexed} indexed, {report.expected} expected, "
-              f"{report.pending} were pending")
-        for label, keys in (("missing", report.missing), ("extra", report.extra),
-                            ("stale", report.stale)):
+        print(
+            f"{report.indexed} indexed, {report.expected} expected, {report.pending} were pending"
+        )
+        for label, keys in (
+            ("missing", report.missing),
+            ("extra", report.extra),
+            ("stale", report.stale),
+        ):
             if keys:
                 print(f"{label}: {len(keys)} — {' '.join(keys[:20])}")
         if not report.ok:
-            print("The index differs from the database: run `tahaluf search rebuild`.",
-                  file=sys.stderr)
+            print(
+                "The index differs from the database: run `tahaluf search rebuild`.",
+                file=sys.stderr,
+            )
             return 1
         print("ok")
         return 0
     text = " ".join(words)
     actor = _actor(args.as_user)
-    results = services.search(user=actor, text=text, types=[args.type] if args.type else [],
-                              limit=args.limit)
+    results = services.search(
+        user=actor, text=text, types=[args.type] if args.type else [], limit=args.limit
+    )
     counts = ", ".join(f"{name} {count}" for name, count in sorted(results.counts.items()))
     print(f"{results.total} found ({counts or 'nothing'})")
     for number, hit in enumerate(results.hits, start=1):
-        print(f"{number:>3}. [{hit.type} {hit.object_id}] {hit.title}"
-              + (f" — {hit.subtitle}" if hit.subtitle else "") + f"  ({hit.score:.2f})")
+        print(
+            f"{number:>3}. [{hit.type} {hit.object_id}] {hit.title}"
+            + (f" — {hit.subtitle}" if hit.subtitle else "")
+            + f"  ({hit.score:.2f})"
+        )
     return 0
 
 
@@ -273,8 +320,9 @@ def cmd_duplicates(args: argparse.Namespace) -> int:
         bar.close()
         print(f"{count} terms of {Organization.objects.count()} organizations written")
         return 0
-    min_score = (args.min_score if args.min_score is not None
-                 else settings.TAHALUF_DUPLICATE_REVIEW_SCORE)
+    min_score = (
+        args.min_score if args.min_score is not None else settings.TAHALUF_DUPLICATE_REVIEW_SCORE
+    )
     if not 0 <= min_score <= 1:
         print("error: --min-score is between 0 and 1", file=sys.stderr)
         return 2
@@ -290,8 +338,10 @@ def cmd_duplicates(args: argparse.Namespace) -> int:
         organization = names.get(pk)
         return f"#{pk} {organization.name if organization else '?'}"
 
-    print(translation.gettext("%(count)s pairs scoring %(score)s or more") % {
-        "count": len(found), "score": f"{min_score:.2f}"})
+    print(
+        translation.gettext("%(count)s pairs scoring %(score)s or more")
+        % {"count": len(found), "score": f"{min_score:.2f}"}
+    )
     for candidate in shown:
         print(f"{candidate.score:.3f}  {label(candidate.a)}  ≈  {label(candidate.b)}")
         for reason in candidate.reason_texts():
@@ -325,8 +375,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--publish", action="store_true", help="publish the new records")
     p.add_argument("--as", dest="as_user", help="username recorded in the history")
     p.add_argument("--lang", choices=["ar", "en"], default="en", help="language of messages")
-    p.add_argument("--allow-duplicates", action="store_true",
-                   help="write new rows even if they look like organizations already there")
+    p.add_argument(
+        "--allow-duplicates",
+        action="store_true",
+        help="write new rows even if they look like organizations already there",
+    )
     p.set_defaults(func=cmd_import)
 
     p = commands.add_parser("export", help="export records to a CSV file")
@@ -360,7 +413,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_user)
 
     p = commands.add_parser(
-        "search", help="search records; `search rebuild` and `search check` keep the index",
+        "search",
+        help="search records; `search rebuild` and `search check` keep the index",
         description="`tahaluf search WORDS…` searches as the public (or --as USERNAME sees); "
         "`tahaluf search rebuild` rebuilds the index from the database; `tahaluf search "
         "check` compares them and exits 1 if they differ.",
@@ -373,17 +427,24 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_search)
 
     p = commands.add_parser(
-        "duplicates", help="list pairs of organizations that are probably one",
+        "duplicates",
+        help="list pairs of organizations that are probably one",
         description="Compares every organization with the others that share its rarest "
         "words (docs/duplicates.md) and lists the pairs scoring at least --min-score, best "
         "first, with the reasons.",
     )
-    p.add_argument("--min-score", type=float,
-                   help="lowest score listed (default: TAHALUF_DUPLICATE_REVIEW_SCORE)")
+    p.add_argument(
+        "--min-score",
+        type=float,
+        help="lowest score listed (default: TAHALUF_DUPLICATE_REVIEW_SCORE)",
+    )
     p.add_argument("--limit", type=int, default=50, help="pairs printed (0: all)")
     p.add_argument("--lang", choices=["ar", "en"], default="en", help="language of reasons")
-    p.add_argument("--rebuild-keys", action="store_true",
-                   help="rebuild the terms the per-record lookup uses, then stop")
+    p.add_argument(
+        "--rebuild-keys",
+        action="store_true",
+        help="rebuild the terms the per-record lookup uses, then stop",
+    )
     p.set_defaults(func=cmd_duplicates)
 
     p = commands.add_parser("demo", help="load the demo data built from the five seed texts")

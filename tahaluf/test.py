@@ -45,8 +45,13 @@ def make_cast() -> Cast:
         data={
             "name_ar": "الاتحاد العام للمراكز الثقافية",
             "name_en": "General Union of Cultural Centers",
-            "kind": "union", "country": "PS", "city": "غزة", "founded_year": 1997,
-            "member_count": 55, "partner_count": 120, "partner_count_at_least": True,
+            "kind": "union",
+            "country": "PS",
+            "city": "غزة",
+            "founded_year": 1997,
+            "member_count": 55,
+            "partner_count": 120,
+            "partner_count_at_least": True,
             "external_id": "cast-gucc",
         },
         is_published=True,
@@ -56,19 +61,29 @@ def make_cast() -> Cast:
         data={
             "name_ar": "مؤسسة ماعت للسلام والتنمية وحقوق الإنسان",
             "name_en": "Maat Foundation for Peace, Development and Human Rights",
-            "acronym": "Maat", "kind": "ngo", "country": "EG", "external_id": "cast-maat",
+            "acronym": "Maat",
+            "kind": "ngo",
+            "country": "EG",
+            "external_id": "cast-maat",
         },
         is_published=True,
     )
     hidden = services.organization_create(
         actor=amal,
-        data={"name_ar": "منظمة غير منشورة", "name_en": "Unpublished Organization",
-              "kind": "ngo", "country": "JO", "external_id": "cast-hidden"},
+        data={
+            "name_ar": "منظمة غير منشورة",
+            "name_en": "Unpublished Organization",
+            "kind": "ngo",
+            "country": "JO",
+            "external_id": "cast-hidden",
+        },
     )
-    badr = user_create(actor=amal, username="badr", password=PASSWORD, role=Role.EDITOR,
-                       organization=gucc)
-    carim = user_create(actor=amal, username="carim", password=PASSWORD, role=Role.EDITOR,
-                        organization=maat)
+    badr = user_create(
+        actor=amal, username="badr", password=PASSWORD, role=Role.EDITOR, organization=gucc
+    )
+    carim = user_create(
+        actor=amal, username="carim", password=PASSWORD, role=Role.EDITOR, organization=maat
+    )
     dina = user_create(actor=amal, username="dina", password=PASSWORD, role=Role.VIEWER)
     yousri = services.person_create(
         actor=amal, data={"name_ar": "يسري درويش", "name_en": "Yousri Darwish"}, is_published=True
@@ -76,12 +91,29 @@ def make_cast() -> Cast:
     ayman = services.person_create(
         actor=amal, data={"name_ar": "أيمن عقيل", "name_en": "Ayman Okeil"}, is_published=True
     )
-    services.position_create(actor=amal, person=yousri, organization=gucc,
-                             data={"title_ar": "رئيس", "title_en": "President"})
-    services.position_create(actor=amal, person=ayman, organization=maat,
-                             data={"title_ar": "رئيس", "title_en": "President"})
-    return Cast(amal=amal, badr=badr, carim=carim, dina=dina, gucc=gucc, maat=maat,
-                hidden=hidden, yousri=yousri, ayman=ayman)
+    services.position_create(
+        actor=amal,
+        person=yousri,
+        organization=gucc,
+        data={"title_ar": "رئيس", "title_en": "President"},
+    )
+    services.position_create(
+        actor=amal,
+        person=ayman,
+        organization=maat,
+        data={"title_ar": "رئيس", "title_en": "President"},
+    )
+    return Cast(
+        amal=amal,
+        badr=badr,
+        carim=carim,
+        dina=dina,
+        gucc=gucc,
+        maat=maat,
+        hidden=hidden,
+        yousri=yousri,
+        ayman=ayman,
+    )
 
 
 class BaseTestCase(TestCase):

@@ -13,11 +13,15 @@ from tahaluf.organizations.models import Organization, Person
 def home(request: HttpRequest) -> HttpResponse:
     organizations = permissions.visible_organizations(request.user, Organization.objects.all())
     people = permissions.visible_people(request.user, Person.objects.all())
-    return render(request, "home.html", {
-        "organization_count": organizations.count(),
-        "person_count": people.count(),
-        "country_count": organizations.exclude(country="").values("country").distinct().count(),
-    })
+    return render(
+        request,
+        "home.html",
+        {
+            "organization_count": organizations.count(),
+            "person_count": people.count(),
+            "country_count": organizations.exclude(country="").values("country").distinct().count(),
+        },
+    )
 
 
 @require_GET

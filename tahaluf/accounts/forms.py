@@ -35,8 +35,10 @@ class LoginForm(forms.Form):
         address = client_address(self.request)
         if services.login_is_throttled(username=username, address=address):
             raise forms.ValidationError(
-                _("Too many failed sign-in attempts. Wait 30 minutes and try again, or ask "
-                  "the secretariat to reset your password."),
+                _(
+                    "Too many failed sign-in attempts. Wait 30 minutes and try again, or ask "
+                    "the secretariat to reset your password."
+                ),
                 code="throttled",
             )
         user = authenticate(self.request, username=username, password=password)
@@ -54,18 +56,22 @@ class LoginForm(forms.Form):
 
 class UserCreateForm(forms.Form):
     username = forms.RegexField(
-        label=_("Username"), max_length=150, regex=r"^[\w.@+-]+\Z",
+        label=_("Username"),
+        max_length=150,
+        regex=r"^[\w.@+-]+\Z",
         help_text=_("Letters, digits and . @ + - _ only."),
     )
     email = forms.EmailField(label=_("Email"), required=False)
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
     organization = forms.ModelChoiceField(
-        label=_("Organization (for a member editor)"), required=False,
+        label=_("Organization (for a member editor)"),
+        required=False,
         queryset=Organization.objects.order_by("sort_ar"),
     )
     password1 = forms.CharField(label=_("Password"), widget=forms.PasswordInput, max_length=200)
-    password2 = forms.CharField(label=_("Password again"), widget=forms.PasswordInput,
-                                max_length=200)
+    password2 = forms.CharField(
+        label=_("Password again"), widget=forms.PasswordInput, max_length=200
+    )
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
@@ -81,12 +87,15 @@ class TokenCreateForm(forms.Form):
 
 
 class PasswordChangeForm(forms.Form):
-    old_password = forms.CharField(label=_("Current password"), widget=forms.PasswordInput,
-                                   max_length=200)
-    new_password1 = forms.CharField(label=_("New password"), widget=forms.PasswordInput,
-                                    max_length=200)
-    new_password2 = forms.CharField(label=_("New password again"), widget=forms.PasswordInput,
-                                    max_length=200)
+    old_password = forms.CharField(
+        label=_("Current password"), widget=forms.PasswordInput, max_length=200
+    )
+    new_password1 = forms.CharField(
+        label=_("New password"), widget=forms.PasswordInput, max_length=200
+    )
+    new_password2 = forms.CharField(
+        label=_("New password again"), widget=forms.PasswordInput, max_length=200
+    )
 
     def __init__(self, user: User, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -49,6 +49,9 @@ class ApiToken(models.Model):
 
     TOKEN_PREFIX = "thl_"
 
+    def __str__(self) -> str:
+        return f"{self.prefix}… ({self.user.username})"
+
     @staticmethod
     def hash_key(key: str) -> str:
         return hashlib.sha256(key.encode()).hexdigest()
@@ -56,9 +59,6 @@ class ApiToken(models.Model):
     @classmethod
     def generate_key(cls) -> str:
         return cls.TOKEN_PREFIX + secrets.token_urlsafe(32)
-
-    def __str__(self) -> str:
-        return f"{self.prefix}… ({self.user.username})"
 
 
 class LoginAttempt(models.Model):
@@ -68,3 +68,7 @@ class LoginAttempt(models.Model):
     address = models.GenericIPAddressField(null=True, db_index=True)
     succeeded = models.BooleanField(default=False)
     at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    def __str__(self) -> str:
+        outcome = "succeeded" if self.succeeded else "failed"
+        return f"{self.username} from {self.address or '?'}: {outcome}"

@@ -140,8 +140,7 @@ def visible_sources(user: Any, queryset: QuerySet[Any]) -> QuerySet[Any]:
     organizations = visible_organizations(user, Organization.objects.all()).values("pk")
     people = visible_people(user, Person.objects.all()).values("pk")
     cited = Citation.objects.filter(
-        Q(content_type=ContentType.objects.get_for_model(Organization),
-          object_id__in=organizations)
+        Q(content_type=ContentType.objects.get_for_model(Organization), object_id__in=organizations)
         | Q(content_type=ContentType.objects.get_for_model(Person), object_id__in=people)
     ).values("source_id")
     return queryset.filter(pk__in=cited)

@@ -17,7 +17,6 @@ from tahaluf.accounts.models import ApiToken, LoginAttempt, Role, User
 from tahaluf.audit.models import Action
 from tahaluf.audit.services import change_record
 
-
 # Users -----------------------------------------------------------------------------------
 
 
@@ -45,9 +44,14 @@ def user_create(
     user.full_clean(exclude=["password"])
     user.save()
     change_record(
-        actor=actor, record=user, action=Action.CREATE,
-        changes={"username": [None, username], "role": [None, role],
-                 "organization": [None, str(organization) if organization else None]},
+        actor=actor,
+        record=user,
+        action=Action.CREATE,
+        changes={
+            "username": [None, username],
+            "role": [None, role],
+            "organization": [None, str(organization) if organization else None],
+        },
     )
     return user
 
@@ -59,8 +63,9 @@ def user_deactivate(*, actor: Any, user: User) -> None:
     user.save(update_fields=["is_active"])
     user.api_tokens.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
     user_sessions_end(user=user)
-    change_record(actor=actor, record=user, action=Action.UPDATE,
-                  changes={"is_active": [True, False]})
+    change_record(
+        actor=actor, record=user, action=Action.UPDATE, changes={"is_active": [True, False]}
+    )
 
 
 @transaction.atomic
@@ -69,8 +74,9 @@ def user_reactivate(*, actor: Any, user: User) -> None:
         return
     user.is_active = True
     user.save(update_fields=["is_active"])
-    change_record(actor=actor, record=user, action=Action.UPDATE,
-                  changes={"is_active": [False, True]})
+    change_record(
+        actor=actor, record=user, action=Action.UPDATE, changes={"is_active": [False, True]}
+    )
 
 
 @transaction.atomic
@@ -79,8 +85,9 @@ def user_set_password(*, actor: Any, user: User, password: str) -> None:
     validate_password(password, user)
     user.set_password(password)
     user.save(update_fields=["password"])
-    change_record(actor=actor, record=user, action=Action.UPDATE,
-                  changes={"password": ["••••", "••••"]})
+    change_record(
+        actor=actor, record=user, action=Action.UPDATE, changes={"password": ["••••", "••••"]}
+    )
 
 
 def user_sessions_end(*, user: User) -> int:
@@ -114,8 +121,9 @@ def login_is_throttled(*, username: str, address: str | None) -> bool:
 
 
 def login_attempt_record(*, username: str, address: str | None, succeeded: bool) -> None:
-    LoginAttempt.objects.create(username=username.lower()[:150], address=address or None,
-                                succeeded=succeeded)
+    LoginAttempt.objects.create(
+        username=username.lower()[:150], address=address or None, succeeded=succeeded
+    )
     if succeeded:
         # A successful sign-in clears this username's failures, not the address's.
         LoginAttempt.objects.filter(username=username.lower(), succeeded=False).delete()
@@ -133,8 +141,13 @@ def token_create(*, actor: Any, user: User, name: str = "") -> tuple[ApiToken, s
     token = ApiToken.objects.create(
         user=user, name=name[:100], prefix=key[:12], key_hash=ApiToken.hash_key(key)
     )
-    change_record(actor=actor, record=user, action=Action.LINK,
-                  changes={"api_token": [None, token.prefix]}, note=name)
+    change_record(
+        actor=actor,
+        record=user,
+        action=Action.LINK,
+        changes={"api_token": [None, token.prefix]},
+        note=name,
+    )
     return token, key
 
 
@@ -159,5 +172,9 @@ def token_revoke(*, actor: Any, token: ApiToken) -> None:
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
-        change_record(actor=actor, record=token.user, action=Action.UNLINK,
-                      changes={"api_token": [token.prefix, None]})
+        change_record(
+            actor=actor,
+            record=token.user,
+            action=Action.UNLINK,
+            changes={"api_token": [token.prefix, None]},
+        )

@@ -51,8 +51,9 @@ def account(request: HttpRequest) -> HttpResponse:
         password_form = PasswordChangeForm(user, request.POST, prefix="password")
         if password_form.is_valid():
             try:
-                services.user_set_password(actor=user, user=user,
-                                           password=password_form.cleaned_data["new_password1"])
+                services.user_set_password(
+                    actor=user, user=user, password=password_form.cleaned_data["new_password1"]
+                )
             except ValidationError as error:
                 password_form.add_error("new_password1", error)
             else:
@@ -62,15 +63,23 @@ def account(request: HttpRequest) -> HttpResponse:
     elif request.method == "POST":
         token_form = TokenCreateForm(request.POST, prefix="token")
         if token_form.is_valid():
-            _token, new_key = services.token_create(actor=user, user=user,
-                                                    name=token_form.cleaned_data["name"])
+            _token, new_key = services.token_create(
+                actor=user, user=user, name=token_form.cleaned_data["name"]
+            )
             token_form = TokenCreateForm(prefix="token")
     tokens = user.api_tokens.order_by("-created_at")
     failed = password_form.errors or token_form.errors
-    return render(request, "accounts/account.html", {
-        "password_form": password_form, "token_form": token_form, "tokens": tokens,
-        "new_key": new_key,
-    }, status=400 if failed else 200)
+    return render(
+        request,
+        "accounts/account.html",
+        {
+            "password_form": password_form,
+            "token_form": token_form,
+            "tokens": tokens,
+            "new_key": new_key,
+        },
+        status=400 if failed else 200,
+    )
 
 
 @login_required
@@ -97,8 +106,9 @@ def user_list(request: HttpRequest) -> HttpResponse:
     if q:
         queryset = queryset.filter(Q(username__icontains=q) | Q(email__icontains=q))
     page = Paginator(queryset, 50).get_page(request.GET.get("page"))
-    return render(request, "accounts/user_list.html",
-                  {"page": page, "q": q, "query": f"q={q}" if q else ""})
+    return render(
+        request, "accounts/user_list.html", {"page": page, "q": q, "query": f"q={q}" if q else ""}
+    )
 
 
 @login_required
@@ -111,8 +121,12 @@ def user_create(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data
         try:
             user = services.user_create(
-                actor=request.user, username=data["username"], password=data["password1"],
-                role=data["role"], organization=data["organization"], email=data["email"],
+                actor=request.user,
+                username=data["username"],
+                password=data["password1"],
+                role=data["role"],
+                organization=data["organization"],
+                email=data["email"],
             )
         except ValidationError as error:
             if hasattr(error, "error_dict"):
@@ -121,11 +135,13 @@ def user_create(request: HttpRequest) -> HttpResponse:
             else:  # the password rules answer with a plain list of messages
                 form.add_error("password1", error)
         else:
-            messages.success(request, _("The account %(username)s was created.")
-                             % {"username": user.username})
+            messages.success(
+                request, _("The account %(username)s was created.") % {"username": user.username}
+            )
             return redirect("accounts:user_list")
-    return render(request, "accounts/user_form.html", {"form": form},
-                  status=400 if form.errors else 200)
+    return render(
+        request, "accounts/user_form.html", {"form": form}, status=400 if form.errors else 200
+    )
 
 
 @login_required
@@ -140,9 +156,14 @@ def user_set_active(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("You cannot deactivate your own account."))
     elif request.POST.get("active") == "1":
         services.user_reactivate(actor=request.user, user=user)
-        messages.success(request, _("%(username)s can sign in again.") % {"username": user.username})
+        messages.success(
+            request, _("%(username)s can sign in again.") % {"username": user.username}
+        )
     else:
         services.user_deactivate(actor=request.user, user=user)
-        messages.success(request, _("%(username)s was deactivated and signed out everywhere.")
-                         % {"username": user.username})
+        messages.success(
+            request,
+            _("%(username)s was deactivated and signed out everywhere.")
+            % {"username": user.username},
+        )
     return redirect("accounts:user_list")

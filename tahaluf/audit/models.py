@@ -3,9 +3,9 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import FieldDoesNotExist
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -46,6 +46,9 @@ class Change(models.Model):
         indexes = [models.Index(fields=["content_type", "object_id", "at"])]
         ordering = ["-at", "-pk"]
 
+    def __str__(self) -> str:
+        return f"{self.actor_label} {self.action} {self.object_repr}"
+
     def labelled_changes(self) -> list[tuple[str, Any, Any]]:
         """(label in the reader's language, before, after) for each changed field."""
         model = self.content_type.model_class()
@@ -61,9 +64,6 @@ class Change(models.Model):
             old, new = (list(values) + [None, None])[:2]
             rows.append((str(label), display(field, old), display(field, new)))
         return rows
-
-    def __str__(self) -> str:
-        return f"{self.actor_label} {self.action} {self.object_repr}"
 
 
 # Entries in `changes` that are not fields of the record itself.
@@ -98,8 +98,11 @@ def display(field: Any, value: Any) -> Any:
     if isinstance(value, bool):
         return _("yes") if value else _("no")
     if isinstance(value, dict):  # a merged record's snapshot, counts of what moved
-        return "; ".join(f"{key}: {display(None, item)}" for key, item in value.items()
-                         if item not in (None, "", [], {}))
+        return "; ".join(
+            f"{key}: {display(None, item)}"
+            for key, item in value.items()
+            if item not in (None, "", [], {})
+        )
     if field is None or value in (None, ""):
         return value
     choices = dict(getattr(field, "flatchoices", None) or [])

@@ -32,7 +32,8 @@ PositiveId = Annotated[int, Field(ge=1, le=2**53)]
 # An ISO 3166-1 alpha-2 code; "ps" is read as "PS", as the CSV import does. (Whether the code
 # exists is the model's rule, answered with a field-level 422.)
 Country = Annotated[
-    str, StringConstraints(strip_whitespace=True, to_upper=True, max_length=2),
+    str,
+    StringConstraints(strip_whitespace=True, to_upper=True, max_length=2),
     AfterValidator(_storable),
 ]
 

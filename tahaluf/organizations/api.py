@@ -9,7 +9,6 @@ from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
-from ninja.errors import ValidationError as SchemaValidationError
 from ninja.responses import Status
 from pydantic import Field
 

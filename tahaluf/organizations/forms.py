@@ -5,7 +5,7 @@ from typing import Any
 
 from django import forms
 from django.forms.utils import flatatt
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -19,6 +19,7 @@ from tahaluf.organizations.models import (
     Person,
     Source,
 )
+
 
 def countries_by_name() -> list[tuple[str, str]]:
     """Countries sorted by their name in the reader's language."""
@@ -56,20 +57,36 @@ class OrganizationForm(forms.ModelForm):
     )
     country = forms.ChoiceField(label=_("Country"), required=False)
     focus_areas = forms.ModelMultipleChoiceField(
-        label=_("Focus areas"), queryset=FocusArea.objects.all(), required=False,
+        label=_("Focus areas"),
+        queryset=FocusArea.objects.all(),
+        required=False,
         widget=forms.CheckboxSelectMultiple,
     )
     new_focus_areas = forms.CharField(
-        label=_("Add focus areas"), required=False, max_length=500,
+        label=_("Add focus areas"),
+        required=False,
+        max_length=500,
         help_text=_("Separate several with a vertical bar: culture | peace"),
     )
 
     class Meta:
         model = Organization
         fields = [
-            "name_ar", "name_en", "acronym", "other_names", "kind", "country", "city",
-            "founded_year", "member_count", "member_count_at_least", "partner_count",
-            "partner_count_at_least", "website", "description_ar", "description_en",
+            "name_ar",
+            "name_en",
+            "acronym",
+            "other_names",
+            "kind",
+            "country",
+            "city",
+            "founded_year",
+            "member_count",
+            "member_count_at_least",
+            "partner_count",
+            "partner_count_at_least",
+            "website",
+            "description_ar",
+            "description_en",
             "focus_areas",
         ]
         widgets = {
@@ -123,7 +140,9 @@ class PositionForm(forms.Form):
 
 
 class UnionMembershipForm(forms.Form):
-    member = forms.ModelChoiceField(label=_("Member organization"), queryset=Organization.objects.none())
+    member = forms.ModelChoiceField(
+        label=_("Member organization"), queryset=Organization.objects.none()
+    )
     start_date = forms.DateField(
         label=_("Member since"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
@@ -183,8 +202,12 @@ class LightSelect(forms.Select):
                 tuple((str(key), str(label)) for key, label in self.choices)
             )
         )
-        return format_html('<select name="{}"{}>\n{}\n</select>', name,
-                           flatatt(self.build_attrs(self.attrs, attrs)), mark_safe(options))
+        return format_html(
+            '<select name="{}"{}>\n{}\n</select>',
+            name,
+            flatatt(self.build_attrs(self.attrs, attrs)),
+            mark_safe(options),
+        )
 
 
 @functools.lru_cache(maxsize=64)
@@ -203,8 +226,11 @@ class DirectoryFilterForm(forms.Form):
     country = forms.ChoiceField(label=_("Country"), required=False, widget=LightSelect)
     city = forms.CharField(label=_("City"), required=False, max_length=150)
     focus = forms.ModelChoiceField(
-        label=_("Focus area"), queryset=FocusArea.objects.all(), required=False,
-        to_field_name="key", widget=LightSelect,
+        label=_("Focus area"),
+        queryset=FocusArea.objects.all(),
+        required=False,
+        to_field_name="key",
+        widget=LightSelect,
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

@@ -436,6 +436,7 @@ def read_and_validate(
 
 # Writing ---------------------------------------------------------------------------------
 
+
 def _in_chunks(values: Sequence[Any], size: int = 5000) -> Iterable[Sequence[Any]]:
     for start in range(0, len(values), size):
         yield values[start : start + size]

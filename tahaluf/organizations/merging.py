@@ -40,8 +40,15 @@ from tahaluf.search.services import record_changed
 # Facts taken from the duplicate when the survivor has none (names and other spellings are
 # handled apart); a count comes with its "at least" flag.
 FILLED_FIELDS = (
-    "acronym", "country", "city", "founded_year", "member_count", "partner_count", "website",
-    "description_ar", "description_en",
+    "acronym",
+    "country",
+    "city",
+    "founded_year",
+    "member_count",
+    "partner_count",
+    "website",
+    "description_ar",
+    "description_en",
 )
 COMPANIONS = {"member_count": "member_count_at_least", "partner_count": "partner_count_at_least"}
 
@@ -151,7 +158,9 @@ def _move_citations(survivor: Organization, duplicate: Organization) -> list[str
     merged: list[str] = []
     for citation in Citation.objects.filter(content_type=content_type, object_id=duplicate.pk):
         twin = Citation.objects.filter(
-            content_type=content_type, object_id=survivor.pk, source_id=citation.source_id,
+            content_type=content_type,
+            object_id=survivor.pk,
+            source_id=citation.source_id,
             field=citation.field,
         ).first()
         if twin is None:
@@ -177,8 +186,9 @@ def _move_history(survivor: Organization, duplicate: Organization, label: str) -
     return len(entries)
 
 
-def _move_other_references(survivor: Organization, duplicate: Organization,
-                           handled: Iterable[str]) -> dict[str, int]:
+def _move_other_references(
+    survivor: Organization, duplicate: Organization, handled: Iterable[str]
+) -> dict[str, int]:
     """Every other foreign key to an organization (apps added later: agreements, networks,
     …) is pointed at the survivor."""
     moved: dict[str, int] = {}
@@ -247,9 +257,12 @@ def organization_merge(
     if not survivor.name_en and duplicate.name_en:
         survivor.name_en = duplicate.name_en
     survivor.other_names = _aliases(survivor, duplicate)
-    if survivor.acronym and duplicate.acronym and not _same_name(
-        survivor.acronym, duplicate.acronym
-    ) and not any(_same_name(duplicate.acronym, name) for name in survivor.other_names):
+    if (
+        survivor.acronym
+        and duplicate.acronym
+        and not _same_name(survivor.acronym, duplicate.acronym)
+        and not any(_same_name(duplicate.acronym, name) for name in survivor.other_names)
+    ):
         survivor.other_names.append(duplicate.acronym)
     for name in FILLED_FIELDS:
         if _empty(getattr(survivor, name)) and not _empty(getattr(duplicate, name)):
@@ -276,8 +289,11 @@ def organization_merge(
     after = snapshot(survivor, Organization.TRACKED_FIELDS)
     after["focus_areas"] = sorted(survivor.focus_areas.values_list("key", flat=True))
     moved = {
-        "positions": positions, "history": history, "editors": ", ".join(editors),
-        **state["counts"], **others,
+        "positions": positions,
+        "history": history,
+        "editors": ", ".join(editors),
+        **state["counts"],
+        **others,
     }
     state["moved"] = {key: value for key, value in moved.items() if value}
     if dropped:
@@ -287,10 +303,15 @@ def organization_merge(
     reason_dicts = [reason.as_dict() for reason in reasons]
     now = timezone.now()
     record = MergeRecord.objects.create(
-        survivor=survivor, merged_pk=duplicate.pk,
-        merged_external_id=(duplicate.external_id or "")[:100], snapshot=state,
-        score=score, reasons=reason_dicts, actor=actor if getattr(actor, "pk", None) else None,
-        actor_label=actor_label(actor), at=now,
+        survivor=survivor,
+        merged_pk=duplicate.pk,
+        merged_external_id=(duplicate.external_id or "")[:100],
+        snapshot=state,
+        score=score,
+        reasons=reason_dicts,
+        actor=actor if getattr(actor, "pk", None) else None,
+        actor_label=actor_label(actor),
+        at=now,
     )
     changes: dict[str, list[Any]] = {
         **differences(before, after),
@@ -302,8 +323,7 @@ def organization_merge(
     }
     if dropped:
         changes["dropped_links"] = [dropped, None]
-    change_record(actor=actor, record=survivor, action=Action.MERGE, changes=changes,
-                  note=label)
+    change_record(actor=actor, record=survivor, action=Action.MERGE, changes=changes, note=label)
 
     record_changed(survivor)
     record_changed(duplicate)  # its index entry goes
@@ -320,9 +340,8 @@ def merge_preview(survivor: Organization, duplicate: Organization) -> dict[str, 
     state = merge_snapshot(duplicate)
     known = [survivor.name_ar, survivor.name_en, *survivor.other_names]
     names = [
-        name for name in dict.fromkeys(
-            (duplicate.name_ar, duplicate.name_en, *duplicate.other_names)
-        )
+        name
+        for name in dict.fromkeys((duplicate.name_ar, duplicate.name_en, *duplicate.other_names))
         if name and not any(_same_name(name, other) for other in known if other)
     ]
     filled = []
@@ -337,5 +356,4 @@ def merge_preview(survivor: Organization, duplicate: Organization) -> dict[str, 
         set(duplicate.focus_areas.values_list("key", flat=True))
         - set(survivor.focus_areas.values_list("key", flat=True))
     )
-    return {"names": names, "filled": filled, "counts": state["counts"],
-            "focus_areas": new_areas}
+    return {"names": names, "filled": filled, "counts": state["counts"], "focus_areas": new_areas}

@@ -46,9 +46,7 @@ def current_year() -> int:
 
 def validate_founded_year(value: int) -> None:
     if value > current_year():
-        raise ValidationError(
-            _("The founding year cannot be in the future."), code="future_year"
-        )
+        raise ValidationError(_("The founding year cannot be in the future."), code="future_year")
 
 
 class BilingualNameMixin(models.Model):
@@ -63,6 +61,9 @@ class BilingualNameMixin(models.Model):
 
     class Meta:
         abstract = True
+
+    def __str__(self) -> str:
+        return self.name_ar or self.name_en
 
     @property
     def name(self) -> str:
@@ -100,9 +101,6 @@ class BilingualNameMixin(models.Model):
             raise ValidationError({"other_names": _("Other spellings must be a list of names.")})
         self.other_names = [item.strip() for item in self.other_names if item.strip()]
 
-    def __str__(self) -> str:
-        return self.name_ar or self.name_en
-
 
 class FocusArea(models.Model):
     """A theme an organization works on. `key` is what CSV files carry."""
@@ -114,14 +112,14 @@ class FocusArea(models.Model):
     class Meta:
         ordering = ["key"]
 
+    def __str__(self) -> str:
+        return self.name
+
     @property
     def name(self) -> str:
         if translation.get_language() == "en":
             return self.name_en or self.name_ar or self.key
         return self.name_ar or self.name_en or self.key
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class Organization(BilingualNameMixin):
@@ -141,12 +139,16 @@ class Organization(BilingualNameMixin):
         validators=[MinValueValidator(1800), validate_founded_year],
     )
     member_count = models.PositiveIntegerField(
-        _("declared member organizations"), null=True, blank=True,
+        _("declared member organizations"),
+        null=True,
+        blank=True,
         validators=[MaxValueValidator(10_000_000)],
     )
     member_count_at_least = models.BooleanField(_("member count is a minimum"), default=False)
     partner_count = models.PositiveIntegerField(
-        _("declared partner organizations"), null=True, blank=True,
+        _("declared partner organizations"),
+        null=True,
+        blank=True,
         validators=[MaxValueValidator(10_000_000)],
     )
     partner_count_at_least = models.BooleanField(_("partner count is a minimum"), default=False)
@@ -158,7 +160,10 @@ class Organization(BilingualNameMixin):
     )
     is_published = models.BooleanField(_("published"), default=False)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     created_at = models.DateTimeField(auto_now_add=True)
@@ -166,9 +171,21 @@ class Organization(BilingualNameMixin):
 
     # Fields a person edits and the history follows, in display order.
     TRACKED_FIELDS = (
-        "name_ar", "name_en", "acronym", "other_names", "kind", "country", "city",
-        "founded_year", "member_count", "member_count_at_least", "partner_count",
-        "partner_count_at_least", "website", "description_ar", "description_en",
+        "name_ar",
+        "name_en",
+        "acronym",
+        "other_names",
+        "kind",
+        "country",
+        "city",
+        "founded_year",
+        "member_count",
+        "member_count_at_least",
+        "partner_count",
+        "partner_count_at_least",
+        "website",
+        "description_ar",
+        "description_en",
     )
 
     class Meta:
@@ -184,21 +201,42 @@ class Organization(BilingualNameMixin):
         # only, never the table. Arabic pages order by sort_ar, English ones by sort_en, hence
         # a pair of each. Secretariat lists (every row) use sort_ar / sort_en.
         indexes = [
-            models.Index(fields=["sort_ar", "id", "sort_en", "acronym", "is_published"],
-                         condition=Q(is_published=True), name="organization_public_ar"),
-            models.Index(fields=["sort_en", "id", "sort_ar", "acronym", "is_published"],
-                         condition=Q(is_published=True), name="organization_public_en"),
-            models.Index(fields=["kind", "sort_ar"], condition=Q(is_published=True),
-                         name="organization_public_kind"),
-            models.Index(fields=["kind", "sort_en"], condition=Q(is_published=True),
-                         name="organization_public_kind_en"),
-            models.Index(fields=["country", "sort_ar"], condition=Q(is_published=True),
-                         name="organization_public_country"),
-            models.Index(fields=["country", "sort_en"], condition=Q(is_published=True),
-                         name="organization_public_country_en"),
+            models.Index(
+                fields=["sort_ar", "id", "sort_en", "acronym", "is_published"],
+                condition=Q(is_published=True),
+                name="organization_public_ar",
+            ),
+            models.Index(
+                fields=["sort_en", "id", "sort_ar", "acronym", "is_published"],
+                condition=Q(is_published=True),
+                name="organization_public_en",
+            ),
+            models.Index(
+                fields=["kind", "sort_ar"],
+                condition=Q(is_published=True),
+                name="organization_public_kind",
+            ),
+            models.Index(
+                fields=["kind", "sort_en"],
+                condition=Q(is_published=True),
+                name="organization_public_kind_en",
+            ),
+            models.Index(
+                fields=["country", "sort_ar"],
+                condition=Q(is_published=True),
+                name="organization_public_country",
+            ),
+            models.Index(
+                fields=["country", "sort_en"],
+                condition=Q(is_published=True),
+                name="organization_public_country_en",
+            ),
             # Counting the published organizations reads this one: the narrowest there is.
-            models.Index(fields=["is_published"], condition=Q(is_published=True),
-                         name="organization_public_count"),
+            models.Index(
+                fields=["is_published"],
+                condition=Q(is_published=True),
+                name="organization_public_count",
+            ),
             # The city filter compares Lower(city) with Lower(the city asked for).
             models.Index(Lower("city"), name="organization_city_lower"),
         ]
@@ -251,7 +289,10 @@ class Person(BilingualNameMixin):
     honorific_en = models.CharField(_("title in English"), max_length=50, blank=True)
     is_published = models.BooleanField(_("published"), default=False, db_index=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     created_at = models.DateTimeField(auto_now_add=True)
@@ -300,7 +341,9 @@ class Position(DatedMixin):
         Person, on_delete=models.CASCADE, related_name="positions", verbose_name=_("person")
     )
     organization = models.ForeignKey(
-        Organization, on_delete=models.CASCADE, related_name="positions",
+        Organization,
+        on_delete=models.CASCADE,
+        related_name="positions",
         verbose_name=_("organization"),
     )
     title_ar = models.CharField(_("post in Arabic"), max_length=200, blank=True)
@@ -320,6 +363,9 @@ class Position(DatedMixin):
             )
         ]
 
+    def __str__(self) -> str:
+        return f"{self.person} — {self.title} — {self.organization}"
+
     def clean(self) -> None:
         super().clean()
         self.title_ar = self.title_ar.strip()
@@ -333,19 +379,20 @@ class Position(DatedMixin):
             return self.title_en or self.title_ar
         return self.title_ar or self.title_en
 
-    def __str__(self) -> str:
-        return f"{self.person} — {self.title} — {self.organization}"
-
 
 class UnionMembership(DatedMixin):
     """`member` belongs to the union or federation `union`. No cycles: see services."""
 
     union = models.ForeignKey(
-        Organization, on_delete=models.CASCADE, related_name="member_links",
+        Organization,
+        on_delete=models.CASCADE,
+        related_name="member_links",
         verbose_name=_("union"),
     )
     member = models.ForeignKey(
-        Organization, on_delete=models.CASCADE, related_name="union_links",
+        Organization,
+        on_delete=models.CASCADE,
+        related_name="union_links",
         verbose_name=_("member"),
     )
 
@@ -358,9 +405,7 @@ class UnionMembership(DatedMixin):
             models.CheckConstraint(
                 condition=~Q(union=models.F("member")), name="union_membership_not_self"
             ),
-            models.UniqueConstraint(
-                fields=["union", "member"], name="union_membership_once"
-            ),
+            models.UniqueConstraint(fields=["union", "member"], name="union_membership_once"),
             models.CheckConstraint(
                 condition=Q(end_date__isnull=True)
                 | Q(start_date__isnull=True)
@@ -412,6 +457,9 @@ class Citation(models.Model):
             )
         ]
 
+    def __str__(self) -> str:
+        return f"{self.source} → {self.field or '*'}"
+
     @property
     def field_label(self) -> str:
         """The fact's name in the reader's language ("Founding year"), not the column name."""
@@ -423,9 +471,6 @@ class Citation(models.Model):
         except Exception:  # a field removed since the citation was made
             return self.field
 
-    def __str__(self) -> str:
-        return f"{self.source} → {self.field or '*'}"
-
 
 class ImportJob(models.Model):
     """An upload being imported by the worker; the page shows its progress."""
@@ -435,8 +480,9 @@ class ImportJob(models.Model):
         VALIDATING = "validating", _("Checking every row")
         WRITING = "writing", _("Writing")
         FAILED = "failed", _("Not imported: the file has problems")
-        NEEDS_CONFIRMATION = "confirm", _(
-            "Not imported yet: some rows look like organizations already in the registry"
+        NEEDS_CONFIRMATION = (
+            "confirm",
+            _("Not imported yet: some rows look like organizations already in the registry"),
         )
         DONE = "done", _("Imported")
 
@@ -459,6 +505,9 @@ class ImportJob(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.original_name} ({self.status})"
 
     @property
     def is_finished(self) -> bool:
@@ -492,7 +541,9 @@ class MergeRecord(models.Model):
     duplicate, who merged and when."""
 
     survivor = models.ForeignKey(
-        Organization, on_delete=models.CASCADE, related_name="merges",
+        Organization,
+        on_delete=models.CASCADE,
+        related_name="merges",
         verbose_name=_("surviving record"),
     )
     merged_pk = models.BigIntegerField(_("merged record's number"))
@@ -503,7 +554,10 @@ class MergeRecord(models.Model):
     score = models.FloatField(_("duplicate score"), null=True, blank=True)
     reasons = models.JSONField(_("why they are the same"), default=list)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     actor_label = models.CharField(max_length=150, blank=True)
@@ -539,9 +593,14 @@ class MergeRecord(models.Model):
             facts.append((label, display(field, value)))
         if self.snapshot.get("focus_areas"):
             facts.append((str(_("focus areas")), ", ".join(self.snapshot["focus_areas"])))
-        labels = {"positions": _("posts"), "unions": _("memberships of unions"),
-                  "members": _("member organizations"), "citations": _("sources cited"),
-                  "history": _("history entries"), "editors": _("editors")}
+        labels = {
+            "positions": _("posts"),
+            "unions": _("memberships of unions"),
+            "members": _("member organizations"),
+            "citations": _("sources cited"),
+            "history": _("history entries"),
+            "editors": _("editors"),
+        }
         for name, value in self.snapshot.get("moved", {}).items():
             facts.append((str(labels.get(name, name)), value))
         return facts

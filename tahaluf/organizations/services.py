@@ -17,7 +17,6 @@ from django.utils.translation import gettext as _
 from tahaluf.accounts import permissions
 from tahaluf.audit.models import Action
 from tahaluf.audit.services import change_record, differences, snapshot
-from tahaluf.search.services import record_changed as search_record_changed
 from tahaluf.organizations.models import (
     Citation,
     FocusArea,
@@ -27,6 +26,7 @@ from tahaluf.organizations.models import (
     Source,
     UnionMembership,
 )
+from tahaluf.search.services import record_changed as search_record_changed
 
 RecordT = TypeVar("RecordT", bound=models.Model)
 
@@ -68,9 +68,7 @@ def focus_areas_resolve(values: Iterable[str]) -> list[FocusArea]:
         if not value:
             continue
         if len(value) > 100:
-            raise ValidationError(
-                {"focus_areas": _("A focus area has at most 100 characters.")}
-            )
+            raise ValidationError({"focus_areas": _("A focus area has at most 100 characters.")})
         area = FocusArea.objects.filter(
             models.Q(key=value) | models.Q(name_ar=value) | models.Q(name_en__iexact=value)
         ).first()
@@ -113,7 +111,9 @@ def organization_create(
     after["focus_areas"] = _focus_keys(organization)
     after["is_published"] = is_published
     change_record(
-        actor=actor, record=organization, action=Action.CREATE,
+        actor=actor,
+        record=organization,
+        action=Action.CREATE,
         changes=differences({}, {k: v for k, v in after.items() if v not in ("", None, [])}),
     )
     search_record_changed(organization)
@@ -129,7 +129,9 @@ def organization_update(
     focus_areas: Sequence[FocusArea] | None = None,
 ) -> Organization:
     _require(permissions.can_edit_organization(actor, organization))
-    editable = ORGANIZATION_EDITABLE if permissions.is_secretariat(actor) else Organization.TRACKED_FIELDS
+    editable = (
+        ORGANIZATION_EDITABLE if permissions.is_secretariat(actor) else Organization.TRACKED_FIELDS
+    )
     before = snapshot(organization, Organization.TRACKED_FIELDS)
     before["focus_areas"] = _focus_keys(organization)
     _assign(organization, data, editable)
@@ -140,7 +142,9 @@ def organization_update(
     after = snapshot(organization, Organization.TRACKED_FIELDS)
     after["focus_areas"] = _focus_keys(organization)
     change_record(
-        actor=actor, record=organization, action=Action.UPDATE,
+        actor=actor,
+        record=organization,
+        action=Action.UPDATE,
         changes=differences(before, after),
     )
     search_record_changed(organization)
@@ -156,7 +160,8 @@ def record_set_published(*, actor: Any, record: RecordT, published: bool) -> Rec
     record.is_published = published  # type: ignore[attr-defined]
     record.save(update_fields=["is_published", "updated_at"])
     change_record(
-        actor=actor, record=record,
+        actor=actor,
+        record=record,
         action=Action.PUBLISH if published else Action.UNPUBLISH,
         changes={"is_published": [not published, published]},
     )
@@ -170,7 +175,9 @@ def record_delete(*, actor: Any, record: models.Model) -> None:
     _require(permissions.can_delete(actor))
     last = snapshot(record, record.TRACKED_FIELDS)  # type: ignore[attr-defined]
     change_record(
-        actor=actor, record=record, action=Action.DELETE,
+        actor=actor,
+        record=record,
+        action=Action.DELETE,
         changes=differences(last, {name: None for name in last}),
     )
     content_type = ContentType.objects.get_for_model(record)
@@ -203,7 +210,9 @@ def person_create(*, actor: Any, data: Mapping[str, Any], is_published: bool = F
     after = snapshot(person, Person.TRACKED_FIELDS)
     after["is_published"] = is_published
     change_record(
-        actor=actor, record=person, action=Action.CREATE,
+        actor=actor,
+        record=person,
+        action=Action.CREATE,
         changes=differences({}, {k: v for k, v in after.items() if v not in ("", None, [])}),
     )
     search_record_changed(person)
@@ -219,7 +228,9 @@ def person_update(*, actor: Any, person: Person, data: Mapping[str, Any]) -> Per
     _full_clean(person)
     person.save()
     change_record(
-        actor=actor, record=person, action=Action.UPDATE,
+        actor=actor,
+        record=person,
+        action=Action.UPDATE,
         changes=differences(before, snapshot(person, Person.TRACKED_FIELDS)),
     )
     search_record_changed(person)
@@ -244,8 +255,11 @@ def position_create(
     changes = differences({}, snapshot(position, Position.TRACKED_FIELDS))
     for record in (person, organization):
         change_record(
-            actor=actor, record=record, action=Action.LINK,
-            changes={"position": [None, str(position)], **changes}, note=str(position),
+            actor=actor,
+            record=record,
+            action=Action.LINK,
+            changes={"position": [None, str(position)], **changes},
+            note=str(position),
         )
     search_record_changed(person)
     return position
@@ -262,7 +276,10 @@ def position_update(*, actor: Any, position: Position, data: Mapping[str, Any]) 
     if changes:
         for record in (position.person, position.organization):
             change_record(
-                actor=actor, record=record, action=Action.UPDATE, changes=changes,
+                actor=actor,
+                record=record,
+                action=Action.UPDATE,
+                changes=changes,
                 note=str(position),
             )
         search_record_changed(position.person)
@@ -275,8 +292,11 @@ def position_delete(*, actor: Any, position: Position) -> None:
     label = str(position)
     for record in (position.person, position.organization):
         change_record(
-            actor=actor, record=record, action=Action.UNLINK,
-            changes={"position": [label, None]}, note=label,
+            actor=actor,
+            record=record,
+            action=Action.UNLINK,
+            changes={"position": [label, None]},
+            note=label,
         )
     search_record_changed(position.person)
     position.delete()
@@ -323,8 +343,10 @@ def union_membership_create(
         )
     if UnionMembership.objects.filter(union=union, member=member).exists():
         raise ValidationError(
-            {"member": _("%(member)s is already recorded as a member of %(union)s.")
-             % {"member": member.name, "union": union.name}},
+            {
+                "member": _("%(member)s is already recorded as a member of %(union)s.")
+                % {"member": member.name, "union": union.name}
+            },
             code="duplicate",
         )
     membership = UnionMembership(union=union, member=member)
@@ -334,7 +356,9 @@ def union_membership_create(
     changes = differences({}, snapshot(membership, UnionMembership.TRACKED_FIELDS))
     for record in (union, member):
         change_record(
-            actor=actor, record=record, action=Action.LINK,
+            actor=actor,
+            record=record,
+            action=Action.LINK,
             changes={"union_membership": [None, str(membership)], **changes},
             note=str(membership),
         )
@@ -354,7 +378,10 @@ def union_membership_update(
     if changes:
         for record in (membership.union, membership.member):
             change_record(
-                actor=actor, record=record, action=Action.UPDATE, changes=changes,
+                actor=actor,
+                record=record,
+                action=Action.UPDATE,
+                changes=changes,
                 note=str(membership),
             )
     return membership
@@ -366,8 +393,11 @@ def union_membership_delete(*, actor: Any, membership: UnionMembership) -> None:
     label = str(membership)
     for record in (membership.union, membership.member):
         change_record(
-            actor=actor, record=record, action=Action.UNLINK,
-            changes={"union_membership": [label, None]}, note=label,
+            actor=actor,
+            record=record,
+            action=Action.UNLINK,
+            changes={"union_membership": [label, None]},
+            note=label,
         )
     membership.delete()
 
@@ -393,12 +423,17 @@ def source_attach(
         raise ValidationError({"field": _("This record has no such fact.")}, code="no_field")
     if source is None:
         source = Source()
-        _assign(source, source_data or {}, ("title", "url", "published_on", "publisher", "external_id"))
+        _assign(
+            source, source_data or {}, ("title", "url", "published_on", "publisher", "external_id")
+        )
         _full_clean(source)
         source.save()
     citation = Citation(
-        source=source, content_type=ContentType.objects.get_for_model(record),
-        object_id=record.pk, field=field, quote=quote.strip(),
+        source=source,
+        content_type=ContentType.objects.get_for_model(record),
+        object_id=record.pk,
+        field=field,
+        quote=quote.strip(),
     )
     if Citation.objects.filter(
         source=source, content_type=citation.content_type, object_id=record.pk, field=field
@@ -409,7 +444,9 @@ def source_attach(
     citation.full_clean()
     citation.save()
     change_record(
-        actor=actor, record=record, action=Action.LINK,
+        actor=actor,
+        record=record,
+        action=Action.LINK,
         changes={"source": [None, source.title], **({"fact": [None, field]} if field else {})},
         note=quote[:200],
     )
@@ -417,6 +454,10 @@ def source_attach(
 
 
 def citations_for(record: models.Model) -> models.QuerySet[Citation]:
-    return Citation.objects.filter(
-        content_type=ContentType.objects.get_for_model(record), object_id=record.pk
-    ).select_related("source").order_by("source_id", "field")
+    return (
+        Citation.objects.filter(
+            content_type=ContentType.objects.get_for_model(record), object_id=record.pk
+        )
+        .select_related("source")
+        .order_by("source_id", "field")
+    )

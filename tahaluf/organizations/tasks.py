@@ -40,8 +40,11 @@ def run_import_job(job_id: int) -> None:
     try:
         with override("en"):
             report = import_organizations(
-                data, actor=job.created_by, publish=job.publish,
-                progress=_progress_saver(job.pk), allow_duplicates=job.allow_duplicates,
+                data,
+                actor=job.created_by,
+                publish=job.publish,
+                progress=_progress_saver(job.pk),
+                allow_duplicates=job.allow_duplicates,
             )
     except ImportNeedsConfirmation as waiting:
         ImportJob.objects.filter(pk=job.pk).update(
@@ -62,9 +65,13 @@ def run_import_job(job_id: int) -> None:
     apply_pending()
     with transaction.atomic():
         ImportJob.objects.filter(pk=job.pk).update(
-            status=ImportJob.Status.DONE, created_count=report.created,
-            updated_count=report.updated, unchanged_count=report.unchanged,
-            total_rows=report.total, done_rows=report.total, finished_at=timezone.now(),
+            status=ImportJob.Status.DONE,
+            created_count=report.created,
+            updated_count=report.updated,
+            unchanged_count=report.unchanged,
+            total_rows=report.total,
+            done_rows=report.total,
+            finished_at=timezone.now(),
         )
 
 

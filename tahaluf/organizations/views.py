@@ -41,7 +41,6 @@ from tahaluf.organizations.models import (
     Organization,
     Person,
     Position,
-    UnionMembership,
     in_city,
 )
 from tahaluf.organizations.tasks import run_import_job
@@ -93,11 +92,17 @@ def organization_list(request: HttpRequest) -> HttpResponse:
     page = _page(request, queryset.order_by(_sort_field(), "pk"), paginator_class)
     query = request.GET.copy()
     query.pop("page", None)
-    return render(request, "organizations/organization_list.html", {
-        "form": form, "page": page, "query": query.urlencode(),
-        "can_create": permissions.can_create_organization(request.user),
-        "can_import": permissions.can_import(request.user),
-    })
+    return render(
+        request,
+        "organizations/organization_list.html",
+        {
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "can_create": permissions.can_create_organization(request.user),
+            "can_import": permissions.can_import(request.user),
+        },
+    )
 
 
 @require_GET
@@ -107,11 +112,13 @@ def organization_detail(request: HttpRequest, pk: int) -> HttpResponse:
     positions = organization.positions.select_related("person").order_by("-start_date", "pk")
     positions = [p for p in positions if permissions.can_view_person(user, p.person)]
     unions = [
-        link for link in organization.union_links.select_related("union").order_by("pk")
+        link
+        for link in organization.union_links.select_related("union").order_by("pk")
         if permissions.can_view_organization(user, link.union)
     ]
     members = [
-        link for link in organization.member_links.select_related("member").order_by("pk")
+        link
+        for link in organization.member_links.select_related("member").order_by("pk")
         if permissions.can_view_organization(user, link.member)
     ]
     citations = list(services.citations_for(organization))
@@ -121,34 +128,41 @@ def organization_detail(request: HttpRequest, pk: int) -> HttpResponse:
     source_numbers = {source_id: number for number, source_id in enumerate(sources, start=1)}
     fact_sources: dict[str, list[int]] = {}
     for citation in citations:
-        fact_sources.setdefault(citation.field or "*", []).append(source_numbers[citation.source_id])
+        fact_sources.setdefault(citation.field or "*", []).append(
+            source_numbers[citation.source_id]
+        )
     can_edit = permissions.can_edit_organization(user, organization)
-    return render(request, "organizations/organization_detail.html", {
-        "duplicates": _likely_duplicates(user, organization)
-        if permissions.can_see_duplicates(user, organization) else None,
-        "can_merge": permissions.can_merge(user),
-        "merges": list(organization.merges.select_related("actor"))
-        if permissions.can_view_history(user, organization) else None,
-        "organization": organization,
-        "focus_areas": organization.focus_areas.all(),
-        "positions": positions,
-        "unions": unions,
-        "members": members,
-        "citations": citations,
-        "sources": [(source_numbers[pk_], source) for pk_, source in sources.items()],
-        "fact_sources": fact_sources,
-        "can_edit": can_edit,
-        "can_publish": permissions.can_publish(user),
-        "can_delete": permissions.can_delete(user),
-        "can_manage_unions": permissions.can_manage_union_memberships(user),
-        "history": list(history_for(organization)[:50])
-        if permissions.can_view_history(user, organization) else None,
-    })
+    return render(
+        request,
+        "organizations/organization_detail.html",
+        {
+            "duplicates": _likely_duplicates(user, organization)
+            if permissions.can_see_duplicates(user, organization)
+            else None,
+            "can_merge": permissions.can_merge(user),
+            "merges": list(organization.merges.select_related("actor"))
+            if permissions.can_view_history(user, organization)
+            else None,
+            "organization": organization,
+            "focus_areas": organization.focus_areas.all(),
+            "positions": positions,
+            "unions": unions,
+            "members": members,
+            "citations": citations,
+            "sources": [(source_numbers[pk_], source) for pk_, source in sources.items()],
+            "fact_sources": fact_sources,
+            "can_edit": can_edit,
+            "can_publish": permissions.can_publish(user),
+            "can_delete": permissions.can_delete(user),
+            "can_manage_unions": permissions.can_manage_union_memberships(user),
+            "history": list(history_for(organization)[:50])
+            if permissions.can_view_history(user, organization)
+            else None,
+        },
+    )
 
 
-def _likely_duplicates(
-    user: Any, organization: Organization
-) -> list[tuple[Organization, Any]]:
+def _likely_duplicates(user: Any, organization: Organization) -> list[tuple[Organization, Any]]:
     """(other organization, candidate) for the records the viewer may see that are probably
     this organization."""
     visible = permissions.visible_organizations(user, Organization.objects.all())
@@ -171,21 +185,34 @@ def organization_merge(request: HttpRequest, pk: int, other_pk: int) -> HttpResp
     score, reasons = duplicates.score_pair(survivor, duplicate)
     if request.method == "POST":
         try:
-            merging.organization_merge(actor=request.user, survivor=survivor,
-                                       duplicate=duplicate, reasons=reasons, score=score)
+            merging.organization_merge(
+                actor=request.user,
+                survivor=survivor,
+                duplicate=duplicate,
+                reasons=reasons,
+                score=score,
+            )
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
             return redirect("organizations:merge", pk=survivor.pk, other_pk=duplicate.pk)
-        messages.success(request, _("The two records are now one. Its history says what was "
-                                    "merged, and why."))
+        messages.success(
+            request, _("The two records are now one. Its history says what was merged, and why.")
+        )
         return redirect("organizations:detail", pk=survivor.pk)
-    return render(request, "organizations/organization_merge.html", {
-        "survivor": survivor, "duplicate": duplicate, "score": score, "reasons": reasons,
-        "preview": merging.merge_preview(survivor, duplicate),
-        "survivor_counts": merging.merge_snapshot(survivor)["counts"],
-        "review_score": settings.TAHALUF_DUPLICATE_REVIEW_SCORE,
-        "merge_score": settings.TAHALUF_DUPLICATE_MERGE_SCORE,
-    })
+    return render(
+        request,
+        "organizations/organization_merge.html",
+        {
+            "survivor": survivor,
+            "duplicate": duplicate,
+            "score": score,
+            "reasons": reasons,
+            "preview": merging.merge_preview(survivor, duplicate),
+            "survivor_counts": merging.merge_snapshot(survivor)["counts"],
+            "review_score": settings.TAHALUF_DUPLICATE_REVIEW_SCORE,
+            "merge_score": settings.TAHALUF_DUPLICATE_MERGE_SCORE,
+        },
+    )
 
 
 # Editing ---------------------------------------------------------------------------------
@@ -200,7 +227,8 @@ def organization_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             organization = services.organization_create(
-                actor=request.user, data=form.service_data(),
+                actor=request.user,
+                data=form.service_data(),
                 focus_areas=services.focus_areas_resolve(form.focus_area_values()),
             )
         except ValidationError as error:
@@ -208,8 +236,12 @@ def organization_create(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("The organization was created. It is not published yet."))
             return redirect("organizations:detail", pk=organization.pk)
-    return render(request, "organizations/organization_form.html", {"form": form},
-                  status=400 if form.errors else 200)
+    return render(
+        request,
+        "organizations/organization_form.html",
+        {"form": form},
+        status=400 if form.errors else 200,
+    )
 
 
 @login_required
@@ -220,7 +252,9 @@ def organization_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.organization_update(
-                actor=request.user, organization=organization, data=form.service_data(),
+                actor=request.user,
+                organization=organization,
+                data=form.service_data(),
                 focus_areas=services.focus_areas_resolve(form.focus_area_values()),
             )
         except ValidationError as error:
@@ -228,9 +262,12 @@ def organization_edit(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Your changes were saved."))
             return redirect("organizations:detail", pk=organization.pk)
-    return render(request, "organizations/organization_form.html",
-                  {"form": form, "organization": organization},
-                  status=400 if form.errors else 200)
+    return render(
+        request,
+        "organizations/organization_form.html",
+        {"form": form, "organization": organization},
+        status=400 if form.errors else 200,
+    )
 
 
 @login_required
@@ -239,8 +276,12 @@ def organization_publish(request: HttpRequest, pk: int) -> HttpResponse:
     organization = get_organization_for_user(request.user, pk)
     published = request.POST.get("published") == "1"
     services.record_set_published(actor=request.user, record=organization, published=published)
-    messages.success(request, _("The organization is published.") if published
-                     else _("The organization is no longer published."))
+    messages.success(
+        request,
+        _("The organization is published.")
+        if published
+        else _("The organization is no longer published."),
+    )
     return redirect("organizations:detail", pk=organization.pk)
 
 
@@ -264,17 +305,25 @@ def organization_add_member(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.union_membership_create(
-                actor=request.user, union=union, member=form.cleaned_data["member"],
-                data={"start_date": form.cleaned_data["start_date"],
-                      "end_date": form.cleaned_data["end_date"]},
+                actor=request.user,
+                union=union,
+                member=form.cleaned_data["member"],
+                data={
+                    "start_date": form.cleaned_data["start_date"],
+                    "end_date": form.cleaned_data["end_date"],
+                },
             )
         except ValidationError as error:
             _apply_errors(form, error)
         else:
             messages.success(request, _("The membership was recorded."))
             return redirect("organizations:detail", pk=union.pk)
-    return render(request, "organizations/union_membership_form.html",
-                  {"form": form, "organization": union}, status=400 if form.errors else 200)
+    return render(
+        request,
+        "organizations/union_membership_form.html",
+        {"form": form, "organization": union},
+        status=400 if form.errors else 200,
+    )
 
 
 @login_required
@@ -294,19 +343,28 @@ def organization_add_position(request: HttpRequest, pk: int) -> HttpResponse:
     people = permissions.visible_people(request.user, Person.objects.all()).order_by(_sort_field())
     form = PositionForm(request.POST or None, people=people)
     if request.method == "POST" and form.is_valid():
-        data = {name: form.cleaned_data[name]
-                for name in ("title_ar", "title_en", "start_date", "end_date")}
+        data = {
+            name: form.cleaned_data[name]
+            for name in ("title_ar", "title_en", "start_date", "end_date")
+        }
         try:
-            services.position_create(actor=request.user, person=form.cleaned_data["person"],
-                                     organization=organization, data=data)
+            services.position_create(
+                actor=request.user,
+                person=form.cleaned_data["person"],
+                organization=organization,
+                data=data,
+            )
         except ValidationError as error:
             _apply_errors(form, error)
         else:
             messages.success(request, _("The post was recorded."))
             return redirect("organizations:detail", pk=organization.pk)
-    return render(request, "organizations/position_form.html",
-                  {"form": form, "organization": organization},
-                  status=400 if form.errors else 200)
+    return render(
+        request,
+        "organizations/position_form.html",
+        {"form": form, "organization": organization},
+        status=400 if form.errors else 200,
+    )
 
 
 @login_required
@@ -327,20 +385,31 @@ def _add_source(request: HttpRequest, record: Any, redirect_to: str) -> HttpResp
         data = form.cleaned_data
         try:
             services.source_attach(
-                actor=request.user, record=record, source=data["source"],
-                source_data=None if data["source"] else {
-                    "title": data["title"], "url": data["url"],
-                    "published_on": data["published_on"], "publisher": data["publisher"],
+                actor=request.user,
+                record=record,
+                source=data["source"],
+                source_data=None
+                if data["source"]
+                else {
+                    "title": data["title"],
+                    "url": data["url"],
+                    "published_on": data["published_on"],
+                    "publisher": data["publisher"],
                 },
-                field=data["field"], quote=data["quote"],
+                field=data["field"],
+                quote=data["quote"],
             )
         except ValidationError as error:
             _apply_errors(form, error)
         else:
             messages.success(request, _("The source was attached."))
             return redirect(redirect_to, pk=record.pk)
-    return render(request, "organizations/citation_form.html",
-                  {"form": form, "record": record}, status=400 if form.errors else 200)
+    return render(
+        request,
+        "organizations/citation_form.html",
+        {"form": form, "record": record},
+        status=400 if form.errors else 200,
+    )
 
 
 @login_required
@@ -365,9 +434,15 @@ def person_list(request: HttpRequest) -> HttpResponse:
         Prefetch("positions", queryset=Position.objects.select_related("organization"))
     )
     page = _page(request, queryset)
-    return render(request, "organizations/person_list.html", {
-        "page": page, "q": q, "can_create": permissions.can_create_person(request.user),
-    })
+    return render(
+        request,
+        "organizations/person_list.html",
+        {
+            "page": page,
+            "q": q,
+            "can_create": permissions.can_create_person(request.user),
+        },
+    )
 
 
 @require_GET
@@ -375,19 +450,28 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     person = get_person_for_user(request.user, pk)
     user = request.user
     positions = [
-        position for position in
-        person.positions.select_related("organization").order_by("-start_date", "pk")
+        position
+        for position in person.positions.select_related("organization").order_by(
+            "-start_date", "pk"
+        )
         if permissions.can_view_organization(user, position.organization)
     ]
     citations = list(services.citations_for(person))
-    return render(request, "organizations/person_detail.html", {
-        "person": person, "positions": positions, "citations": citations,
-        "can_edit": permissions.can_edit_person(user, person),
-        "can_publish": permissions.can_publish(user),
-        "can_delete": permissions.can_delete(user),
-        "history": list(history_for(person)[:50])
-        if permissions.can_view_history(user, person) else None,
-    })
+    return render(
+        request,
+        "organizations/person_detail.html",
+        {
+            "person": person,
+            "positions": positions,
+            "citations": citations,
+            "can_edit": permissions.can_edit_person(user, person),
+            "can_publish": permissions.can_publish(user),
+            "can_delete": permissions.can_delete(user),
+            "history": list(history_for(person)[:50])
+            if permissions.can_view_history(user, person)
+            else None,
+        },
+    )
 
 
 @login_required
@@ -402,11 +486,16 @@ def person_create(request: HttpRequest) -> HttpResponse:
         except ValidationError as error:
             _apply_errors(form, error)
         else:
-            messages.success(request, _("The person was added. Give them a post from their "
-                                        "organization's page."))
+            messages.success(
+                request, _("The person was added. Give them a post from their organization's page.")
+            )
             return redirect("organizations:person_detail", pk=person.pk)
-    return render(request, "organizations/person_form.html", {"form": form},
-                  status=400 if form.errors else 200)
+    return render(
+        request,
+        "organizations/person_form.html",
+        {"form": form},
+        status=400 if form.errors else 200,
+    )
 
 
 @login_required
@@ -422,8 +511,12 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Your changes were saved."))
             return redirect("organizations:person_detail", pk=person.pk)
-    return render(request, "organizations/person_form.html", {"form": form, "person": person},
-                  status=400 if form.errors else 200)
+    return render(
+        request,
+        "organizations/person_form.html",
+        {"form": form, "person": person},
+        status=400 if form.errors else 200,
+    )
 
 
 @login_required
@@ -432,8 +525,10 @@ def person_publish(request: HttpRequest, pk: int) -> HttpResponse:
     person = get_person_for_user(request.user, pk)
     published = request.POST.get("published") == "1"
     services.record_set_published(actor=request.user, record=person, published=published)
-    messages.success(request, _("The person is published.") if published
-                     else _("The person is no longer published."))
+    messages.success(
+        request,
+        _("The person is published.") if published else _("The person is no longer published."),
+    )
     return redirect("organizations:person_detail", pk=person.pk)
 
 
@@ -465,18 +560,28 @@ def import_start(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         if upload.size > settings.TAHALUF_IMPORT_MAX_BYTES:
-            form.add_error("file", _("The file is larger than %(limit)s MB.") % {
-                "limit": settings.TAHALUF_IMPORT_MAX_BYTES // (1024 * 1024)})
+            form.add_error(
+                "file",
+                _("The file is larger than %(limit)s MB.")
+                % {"limit": settings.TAHALUF_IMPORT_MAX_BYTES // (1024 * 1024)},
+            )
         else:
-            job = ImportJob(original_name=upload.name[:255], created_by=request.user,
-                            publish=request.POST.get("publish") == "1")
+            job = ImportJob(
+                original_name=upload.name[:255],
+                created_by=request.user,
+                publish=request.POST.get("publish") == "1",
+            )
             job.file.save("upload.csv", ContentFile(upload.read()), save=False)
             job.save()
             run_import_job.enqueue(job.pk)
             return redirect("organizations:import_status", pk=job.pk)
     recent = ImportJob.objects.order_by("-created_at")[:10]
-    return render(request, "organizations/import_form.html", {"form": form, "recent": recent},
-                  status=400 if form.errors else 200)
+    return render(
+        request,
+        "organizations/import_form.html",
+        {"form": form, "recent": recent},
+        status=400 if form.errors else 200,
+    )
 
 
 @login_required
@@ -498,7 +603,7 @@ def import_status(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
-    """"Import anyway": the job that stopped on likely duplicates writes its rows."""
+    """ "Import anyway": the job that stopped on likely duplicates writes its rows."""
     if not permissions.can_import(request.user):
         raise Http404
     try:

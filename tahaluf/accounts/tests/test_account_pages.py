@@ -11,29 +11,46 @@ NEW_PASSWORD = "another-long-passphrase-42"
 
 class UserManagementPageTests(BaseTestCase):
     def test_it_lets_amal_create_an_editor_account(self) -> None:
-        response = self.client_for("amal").post("/accounts/users/new/", {
-            "username": "sami", "email": "sami@example.org", "role": "editor",
-            "organization": self.cast.gucc.pk, "password1": NEW_PASSWORD,
-            "password2": NEW_PASSWORD,
-        })
+        response = self.client_for("amal").post(
+            "/accounts/users/new/",
+            {
+                "username": "sami",
+                "email": "sami@example.org",
+                "role": "editor",
+                "organization": self.cast.gucc.pk,
+                "password1": NEW_PASSWORD,
+                "password2": NEW_PASSWORD,
+            },
+        )
         self.assertRedirects(response, "/accounts/users/")
         sami = User.objects.get(username="sami")
         self.assertEqual((sami.role, sami.organization), ("editor", self.cast.gucc))
         self.assertTrue(Client().login(username="sami", password=NEW_PASSWORD))
 
     def test_it_refuses_a_weak_password_and_keeps_the_form(self) -> None:
-        response = self.client_for("amal").post("/accounts/users/new/", {
-            "username": "sami", "role": "viewer", "password1": "12345", "password2": "12345",
-        })
+        response = self.client_for("amal").post(
+            "/accounts/users/new/",
+            {
+                "username": "sami",
+                "role": "viewer",
+                "password1": "12345",
+                "password2": "12345",
+            },
+        )
         self.assertEqual(response.status_code, 400)
         self.assertContains(response, 'value="sami"', status_code=400)
         self.assertFalse(User.objects.filter(username="sami").exists())
 
     def test_it_refuses_an_editor_without_organization(self) -> None:
-        response = self.client_for("amal").post("/accounts/users/new/", {
-            "username": "sami", "role": "editor", "password1": NEW_PASSWORD,
-            "password2": NEW_PASSWORD,
-        })
+        response = self.client_for("amal").post(
+            "/accounts/users/new/",
+            {
+                "username": "sami",
+                "role": "editor",
+                "password1": NEW_PASSWORD,
+                "password2": NEW_PASSWORD,
+            },
+        )
         self.assertEqual(response.status_code, 400)
         self.assertFalse(User.objects.filter(username="sami").exists())
 
@@ -41,23 +58,33 @@ class UserManagementPageTests(BaseTestCase):
         badr_browser = self.client_for("badr")
         self.assertEqual(badr_browser.get("/accounts/me/").status_code, 200)
         key = self.token_for("badr")
-        self.client_for("amal").post(f"/accounts/users/{self.cast.badr.pk}/active/", {"active": "0"})
+        self.client_for("amal").post(
+            f"/accounts/users/{self.cast.badr.pk}/active/", {"active": "0"}
+        )
         self.assertEqual(badr_browser.get("/accounts/me/").status_code, 302)
         self.assertIsNone(token_authenticate(key))
-        self.client_for("amal").post(f"/accounts/users/{self.cast.badr.pk}/active/", {"active": "1"})
+        self.client_for("amal").post(
+            f"/accounts/users/{self.cast.badr.pk}/active/", {"active": "1"}
+        )
         self.assertTrue(Client().login(username="badr", password=PASSWORD))
 
     def test_it_keeps_user_management_to_the_secretariat(self) -> None:
         for who in ("badr", "carim", "dina"):
             client = self.client_for(who)
             self.assertEqual(client.get("/accounts/users/").status_code, 403)
-            self.assertEqual(client.post(f"/accounts/users/{self.cast.amal.pk}/active/",
-                                         {"active": "0"}).status_code, 403)
+            self.assertEqual(
+                client.post(
+                    f"/accounts/users/{self.cast.amal.pk}/active/", {"active": "0"}
+                ).status_code,
+                403,
+            )
         self.cast.amal.refresh_from_db()
         self.assertTrue(self.cast.amal.is_active)
 
     def test_it_does_not_let_amal_lock_herself_out(self) -> None:
-        self.client_for("amal").post(f"/accounts/users/{self.cast.amal.pk}/active/", {"active": "0"})
+        self.client_for("amal").post(
+            f"/accounts/users/{self.cast.amal.pk}/active/", {"active": "0"}
+        )
         self.cast.amal.refresh_from_db()
         self.assertTrue(self.cast.amal.is_active)
 
@@ -83,18 +110,26 @@ class OwnAccountPageTests(BaseTestCase):
 
     def test_it_changes_the_password_keeping_this_session(self) -> None:
         client = self.client_for("dina")
-        response = client.post("/accounts/me/", {
-            "password-old_password": PASSWORD, "password-new_password1": NEW_PASSWORD,
-            "password-new_password2": NEW_PASSWORD,
-        })
+        response = client.post(
+            "/accounts/me/",
+            {
+                "password-old_password": PASSWORD,
+                "password-new_password1": NEW_PASSWORD,
+                "password-new_password2": NEW_PASSWORD,
+            },
+        )
         self.assertRedirects(response, "/accounts/me/")
         self.assertEqual(client.get("/accounts/me/").status_code, 200)
         self.assertTrue(Client().login(username="dina", password=NEW_PASSWORD))
 
     def test_it_refuses_a_wrong_current_password(self) -> None:
-        response = self.client_for("dina").post("/accounts/me/", {
-            "password-old_password": "nope", "password-new_password1": NEW_PASSWORD,
-            "password-new_password2": NEW_PASSWORD,
-        })
+        response = self.client_for("dina").post(
+            "/accounts/me/",
+            {
+                "password-old_password": "nope",
+                "password-new_password1": NEW_PASSWORD,
+                "password-new_password2": NEW_PASSWORD,
+            },
+        )
         self.assertEqual(response.status_code, 400)
         self.assertTrue(Client().login(username="dina", password=PASSWORD))

@@ -17,8 +17,9 @@ from tahaluf.test import PASSWORD, BaseTestCase
 
 class LoginTests(BaseTestCase):
     def login(self, client: Client, username: str, password: str, address: str = "10.0.0.1"):  # type: ignore[no-untyped-def]
-        return client.post("/accounts/login/", {"username": username, "password": password},
-                           REMOTE_ADDR=address)
+        return client.post(
+            "/accounts/login/", {"username": username, "password": password}, REMOTE_ADDR=address
+        )
 
     def test_it_signs_in_and_rotates_the_session_key(self) -> None:
         client = Client()
@@ -49,11 +50,15 @@ class LoginTests(BaseTestCase):
             self.login(Client(), name, "x", address="10.2.2.2")
         response = self.login(Client(), "amal", PASSWORD, address="10.2.2.2")
         self.assertEqual(response.status_code, 400)
-        self.assertEqual(self.login(Client(), "amal", PASSWORD, address="10.3.3.3").status_code, 302)
+        self.assertEqual(
+            self.login(Client(), "amal", PASSWORD, address="10.3.3.3").status_code, 302
+        )
 
     def test_it_does_not_redirect_to_another_site_after_sign_in(self) -> None:
-        response = Client().post("/accounts/login/?next=https://evil.example/",
-                                 {"username": "amal", "password": PASSWORD})
+        response = Client().post(
+            "/accounts/login/?next=https://evil.example/",
+            {"username": "amal", "password": PASSWORD},
+        )
         self.assertRedirects(response, "/")
 
     def test_it_signs_out_only_by_post(self) -> None:
@@ -80,14 +85,20 @@ class UserTests(BaseTestCase):
         self.assertEqual(token_authenticate(key), self.cast.badr)
         user_deactivate(actor=self.cast.amal, user=self.cast.badr)
         self.assertIsNone(token_authenticate(key))
-        self.assertFalse(any(
-            s.get_decoded().get("_auth_user_id") == str(self.cast.badr.pk)
-            for s in Session.objects.all()
-        ))
+        self.assertFalse(
+            any(
+                s.get_decoded().get("_auth_user_id") == str(self.cast.badr.pk)
+                for s in Session.objects.all()
+            )
+        )
         response = browser.get(f"/organizations/{self.cast.gucc.pk}/edit/")
         self.assertEqual(response.status_code, 302)
-        self.assertEqual(Client().post("/accounts/login/", {"username": "badr",
-                                                            "password": PASSWORD}).status_code, 400)
+        self.assertEqual(
+            Client()
+            .post("/accounts/login/", {"username": "badr", "password": PASSWORD})
+            .status_code,
+            400,
+        )
 
 
 class TokenTests(BaseTestCase):

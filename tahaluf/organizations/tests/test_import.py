@@ -12,6 +12,7 @@ from django.utils import translation
 from tahaluf.audit.models import Change
 from tahaluf.audit.services import history_for
 from tahaluf.organizations.importing import (
+    COLUMNS,
     ImportInvalid,
     export_csv,
     import_organizations,
@@ -19,9 +20,10 @@ from tahaluf.organizations.importing import (
 from tahaluf.organizations.models import ImportJob, Organization
 from tahaluf.test import BaseTestCase
 
-HEADER = "external_id,name_ar,name_en,acronym,kind,country,city,founded_year,member_count,partner_count,website,focus_areas\n"
+HEADER = ",".join(COLUMNS) + "\n"
 GOOD = HEADER + (
-    "ex-1,الاتحاد الفلسطيني للصم,Palestinian Union of the Deaf,,union,PS,رام الله,1990,12,,https://deaf.example.org,disability|advocacy\n"
+    "ex-1,الاتحاد الفلسطيني للصم,Palestinian Union of the Deaf,,union,PS,رام الله,1990,12,,"
+    "https://deaf.example.org,disability|advocacy\n"
     "ex-2,جمعية الشبان,Youth Society,YS,ngo,JO,عمّان,,,30+,,youth\n"
 )
 
@@ -35,14 +37,16 @@ class ImportTests(BaseTestCase):
         for bom, prefix in ((False, "a"), (True, "b")):
             text = GOOD.replace("ex-", f"{prefix}-")
             # The second file names the same organizations under new ids: likely duplicates.
-            report = import_organizations(csv_bytes(text, bom=bom), actor=self.cast.amal,
-                                          allow_duplicates=prefix == "b")
+            report = import_organizations(
+                csv_bytes(text, bom=bom), actor=self.cast.amal, allow_duplicates=prefix == "b"
+            )
             self.assertEqual((report.created, report.updated, report.unchanged), (2, 0, 0))
         deaf = Organization.objects.get(external_id="b-1")
         self.assertEqual(deaf.name_ar, "الاتحاد الفلسطيني للصم")
         self.assertEqual((deaf.kind, deaf.country, deaf.founded_year), ("union", "PS", 1990))
-        self.assertEqual(sorted(deaf.focus_areas.values_list("key", flat=True)),
-                         ["advocacy", "disability"])
+        self.assertEqual(
+            sorted(deaf.focus_areas.values_list("key", flat=True)), ["advocacy", "disability"]
+        )
         youth = Organization.objects.get(external_id="b-2")
         self.assertEqual((youth.partner_count, youth.partner_count_at_least), (30, True))
         self.assertEqual(history_for(deaf).first().action, "import")
@@ -60,8 +64,10 @@ class ImportTests(BaseTestCase):
         report = import_organizations(csv_bytes(changed), actor=self.cast.amal)
         self.assertEqual((report.created, report.updated, report.unchanged), (0, 1, 1))
         deaf = Organization.objects.get(external_id="ex-1")
-        self.assertEqual(history_for(deaf).first().changes,
-                         {"city": ["رام الله", "نابلس"], "member_count": [12, 14]})
+        self.assertEqual(
+            history_for(deaf).first().changes,
+            {"city": ["رام الله", "نابلس"], "member_count": [12, 14]},
+        )
 
     def test_it_reports_every_problem_with_row_and_column_and_writes_nothing(self) -> None:
         bad = HEADER + (
@@ -74,11 +80,18 @@ class ImportTests(BaseTestCase):
         with self.assertRaises(ImportInvalid) as raised:
             import_organizations(csv_bytes(bad), actor=self.cast.amal)
         found = {(p.row, p.column, p.code) for p in raised.exception.problems}
-        self.assertEqual(found, {
-            (3, "name_ar", "name_required"), (4, "kind", "kind"), (4, "country", "country"),
-            (4, "founded_year", "year"), (4, "member_count", "count"), (4, "website", "url"),
-            (5, "external_id", "duplicate_id"),
-        })
+        self.assertEqual(
+            found,
+            {
+                (3, "name_ar", "name_required"),
+                (4, "kind", "kind"),
+                (4, "country", "country"),
+                (4, "founded_year", "year"),
+                (4, "member_count", "count"),
+                (4, "website", "url"),
+                (5, "external_id", "duplicate_id"),
+            },
+        )
         self.assertEqual((Organization.objects.count(), Change.objects.count()), before)
 
     def test_it_explains_problems_in_the_readers_language(self) -> None:
@@ -95,8 +108,9 @@ class ImportTests(BaseTestCase):
 
     def test_it_refuses_a_file_that_is_not_utf8_or_lacks_columns(self) -> None:
         with self.assertRaises(ImportInvalid) as raised:
-            import_organizations("external_id,name_ar,kind\nx,منظمة,ngo\n".encode("cp1256"),
-                                 actor=self.cast.amal)
+            import_organizations(
+                "external_id,name_ar,kind\nx,منظمة,ngo\n".encode("cp1256"), actor=self.cast.amal
+            )
         self.assertEqual(raised.exception.problems[0].code, "encoding")
         with self.assertRaises(ImportInvalid) as raised:
             import_organizations(b"name_ar,colour\n", actor=self.cast.amal)
@@ -120,16 +134,26 @@ class ImportCommandLineTests(BaseTestCase):
     """The command runs in a subprocess against its own database file."""
 
     def run_cli(self, *args: str, database: Path) -> subprocess.CompletedProcess[str]:
-        env = {"TAHALUF_DATABASE_URL": f"sqlite:///{database}", "PATH": "/usr/bin:/bin",
-               "TAHALUF_VAR_DIR": str(database.parent)}
-        return subprocess.run([sys.executable, "-m", "tahaluf.cli", *args], env=env,
-                              capture_output=True, text=True, timeout=120)
+        env = {
+            "TAHALUF_DATABASE_URL": f"sqlite:///{database}",
+            "PATH": "/usr/bin:/bin",
+            "TAHALUF_VAR_DIR": str(database.parent),
+        }
+        return subprocess.run(
+            [sys.executable, "-m", "tahaluf.cli", *args],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
 
     def test_it_imports_exports_and_fails_cleanly_from_the_command_line(self) -> None:
         with tempfile.TemporaryDirectory() as folder:
             root = Path(folder)
             database = root / "db.sqlite3"
-            self.assertEqual(self.run_cli("manage", "migrate", "-v0", database=database).returncode, 0)
+            self.assertEqual(
+                self.run_cli("manage", "migrate", "-v0", database=database).returncode, 0
+            )
             good = root / "good.csv"
             good.write_bytes(csv_bytes(GOOD, bom=True))
             result = self.run_cli("import", "organizations", str(good), database=database)
@@ -140,14 +164,20 @@ class ImportCommandLineTests(BaseTestCase):
             self.assertIn("0 created, 0 updated, 2 unchanged", again.stdout)
             exported = root / "out.csv"
             self.assertEqual(
-                self.run_cli("export", "organizations", str(exported), database=database).returncode, 0
+                self.run_cli(
+                    "export", "organizations", str(exported), database=database
+                ).returncode,
+                0,
             )
-            self.assertEqual(exported.read_bytes(), csv_bytes(GOOD, bom=True).replace(
-                "disability|advocacy".encode(), b"advocacy|disability"))  # keys are sorted
+            self.assertEqual(
+                exported.read_bytes(),
+                csv_bytes(GOOD, bom=True).replace(b"disability|advocacy", b"advocacy|disability"),
+            )  # keys are sorted
             bad = root / "bad.csv"
             bad.write_bytes(csv_bytes(HEADER + "z,اسم,,,club,PS,,,,,,\n"))
-            failed = self.run_cli("import", "organizations", str(bad), "--lang", "ar",
-                                  database=database)
+            failed = self.run_cli(
+                "import", "organizations", str(bad), "--lang", "ar", database=database
+            )
             self.assertEqual(failed.returncode, 1)
             self.assertIn("الصف 2، العمود kind", failed.stderr)
 
@@ -155,8 +185,7 @@ class ImportCommandLineTests(BaseTestCase):
 class ImportPageTests(BaseTestCase):
     def upload(self, who: str, text: str):  # type: ignore[no-untyped-def]
         upload = SimpleUploadedFile("orgs.csv", csv_bytes(text), content_type="text/csv")
-        return self.client_for(who).post("/organizations/import/", {"file": upload},
-                                         follow=True)
+        return self.client_for(who).post("/organizations/import/", {"file": upload}, follow=True)
 
     def test_it_imports_an_upload_and_shows_the_result(self) -> None:
         response = self.upload("amal", GOOD)
@@ -176,8 +205,9 @@ class ImportPageTests(BaseTestCase):
     def test_it_shows_only_the_progress_fragment_to_htmx(self) -> None:
         self.upload("amal", GOOD)
         job = ImportJob.objects.get()
-        response = self.client_for("amal").get(f"/organizations/import/{job.pk}/",
-                                               headers={"HX-Request": "true"})
+        response = self.client_for("amal").get(
+            f"/organizations/import/{job.pk}/", headers={"HX-Request": "true"}
+        )
         self.assertContains(response, 'id="import-progress"')
         self.assertNotContains(response, "<html")
 

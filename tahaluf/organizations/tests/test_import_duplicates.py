@@ -22,8 +22,10 @@ from tahaluf.organizations.importing import (
 from tahaluf.organizations.models import ImportJob, Organization
 from tahaluf.test import BaseTestCase
 
-HEADER = ("external_id,name_ar,name_en,acronym,kind,country,city,founded_year,member_count,"
-          "partner_count,website,focus_areas\n")
+HEADER = (
+    "external_id,name_ar,name_en,acronym,kind,country,city,founded_year,member_count,"
+    "partner_count,website,focus_areas\n"
+)
 # Row 2 is GUCC spelled as in seed 000; row 3 is new; row 4 is Maat known by its English name.
 FILE = HEADER + (
     "scraped-1,الاتحاد العام للمراكز للثقافية,,,union,PS,غزة,,,,,\n"
@@ -48,20 +50,30 @@ class ImportDuplicateTests(BaseTestCase):
         self.assertTrue(gucc.reason_texts())
 
     def test_it_writes_anyway_when_allowed(self) -> None:
-        report = import_organizations(FILE.encode(), actor=self.cast.amal,
-                                      allow_duplicates=True)
+        report = import_organizations(FILE.encode(), actor=self.cast.amal, allow_duplicates=True)
         self.assertEqual(report.created, 3)
 
     def test_it_does_not_check_rows_matched_by_external_id(self) -> None:
-        text = HEADER + ("cast-gucc,الاتحاد العام للمراكز الثقافية,General Union of Cultural "
-                         "Centers,,union,PS,غزة,1997,55,120+,,\n")
+        text = HEADER + (
+            "cast-gucc,الاتحاد العام للمراكز الثقافية,General Union of Cultural "
+            "Centers,,union,PS,غزة,1997,55,120+,,\n"
+        )
         report = import_organizations(text.encode(), actor=self.cast.amal)
         self.assertEqual(report.total, 1)
 
     def test_it_costs_nothing_against_an_empty_registry(self) -> None:
         Organization.objects.all().delete()
-        rows = [{"external_id": f"x-{n}", "name_ar": "الاتحاد العام للمراكز الثقافية",
-                 "name_en": "", "acronym": "", "city": "", "country": ""} for n in range(10)]
+        rows = [
+            {
+                "external_id": f"x-{n}",
+                "name_ar": "الاتحاد العام للمراكز الثقافية",
+                "name_en": "",
+                "acronym": "",
+                "city": "",
+                "country": "",
+            }
+            for n in range(10)
+        ]
         with self.assertNumQueries(1):
             self.assertEqual(likely_duplicates(rows), [])
 
@@ -93,8 +105,10 @@ class ImportPageTests(BaseTestCase):
     def test_it_waits_for_confirmation_then_imports_anyway(self) -> None:
         client = self.client_for("amal")
         before = Organization.objects.count()
-        response = client.post(reverse("organizations:import"), {
-            "file": SimpleUploadedFile("scraped.csv", FILE.encode(), "text/csv")})
+        response = client.post(
+            reverse("organizations:import"),
+            {"file": SimpleUploadedFile("scraped.csv", FILE.encode(), "text/csv")},
+        )
         job = ImportJob.objects.get()
         self.assertRedirects(response, reverse("organizations:import_status", args=[job.pk]))
         self.assertEqual(job.status, ImportJob.Status.NEEDS_CONFIRMATION)
@@ -112,12 +126,16 @@ class ImportPageTests(BaseTestCase):
         self.assertEqual(Organization.objects.count(), before + 3)
 
     def test_only_the_secretariat_confirms(self) -> None:
-        job = ImportJob.objects.create(original_name="x.csv", file="imports/x.csv",
-                                       created_by=self.cast.amal,
-                                       status=ImportJob.Status.NEEDS_CONFIRMATION)
+        job = ImportJob.objects.create(
+            original_name="x.csv",
+            file="imports/x.csv",
+            created_by=self.cast.amal,
+            status=ImportJob.Status.NEEDS_CONFIRMATION,
+        )
         for name in ("dina", "badr", "carim"):
             response = self.client_for(name).post(
-                reverse("organizations:import_confirm", args=[job.pk]))
+                reverse("organizations:import_confirm", args=[job.pk])
+            )
             self.assertEqual(response.status_code, 404)
         job.refresh_from_db()
         self.assertEqual(job.status, ImportJob.Status.NEEDS_CONFIRMATION)

@@ -40,10 +40,15 @@ class MergeSetup(BaseTestCase):
         self.duplicate = services.organization_create(
             actor=amal,
             data={
-                "name_ar": "الاتحاد العام للمراكز للثقافية", "name_en": "GUCC of Gaza",
-                "other_names": ["اتحاد المراكز الثقافية"], "acronym": "GUCC",
-                "kind": "union", "country": "PS", "city": "غزة",
-                "website": "https://gucc.example.org", "description_en": "Cultural centres.",
+                "name_ar": "الاتحاد العام للمراكز للثقافية",
+                "name_en": "GUCC of Gaza",
+                "other_names": ["اتحاد المراكز الثقافية"],
+                "acronym": "GUCC",
+                "kind": "union",
+                "country": "PS",
+                "city": "غزة",
+                "website": "https://gucc.example.org",
+                "description_en": "Cultural centres.",
                 "external_id": "scraped-17",
             },
             focus_areas=services.focus_areas_resolve(["culture", "youth"]),
@@ -51,27 +56,32 @@ class MergeSetup(BaseTestCase):
         dup = self.duplicate
         services.organization_update(actor=amal, organization=dup, data={"founded_year": 1998})
         # A post, a union it belongs to, a member organization, a source.
-        self.person = services.person_create(actor=amal, data={"name_en": "Salma Haddad"},
-                                             is_published=True)
-        services.position_create(actor=amal, person=self.person, organization=dup,
-                                 data={"title_en": "Treasurer"})
+        self.person = services.person_create(
+            actor=amal, data={"name_en": "Salma Haddad"}, is_published=True
+        )
+        services.position_create(
+            actor=amal, person=self.person, organization=dup, data={"title_en": "Treasurer"}
+        )
         self.network = services.organization_create(
-            actor=amal, data={"name_en": "Arab Network of Cultural Unions", "kind": "union"},
-            is_published=True)
+            actor=amal,
+            data={"name_en": "Arab Network of Cultural Unions", "kind": "union"},
+            is_published=True,
+        )
         services.union_membership_create(actor=amal, union=self.network, member=dup, data={})
         self.member = services.organization_create(
-            actor=amal, data={"name_en": "Rafah Cultural Centre", "kind": "ngo"})
+            actor=amal, data={"name_en": "Rafah Cultural Centre", "kind": "ngo"}
+        )
         services.union_membership_create(actor=amal, union=dup, member=self.member, data={})
         # Maat is already a member of both: the duplicate's copy goes, the survivor's stays.
         services.union_membership_create(actor=amal, union=dup, member=cast.maat, data={})
-        services.union_membership_create(actor=amal, union=self.survivor, member=cast.maat,
-                                         data={})
+        services.union_membership_create(actor=amal, union=self.survivor, member=cast.maat, data={})
         self.source = Source.objects.create(title="Al-Ayyam, 2019")
         services.source_attach(actor=amal, record=dup, source=self.source, field="website")
         services.source_attach(actor=amal, record=dup, source_data={"title": "Annual report"})
         # An editor speaks for the duplicate.
-        self.editor = user_create(actor=amal, username="hana", password=PASSWORD,
-                                  role=Role.EDITOR, organization=dup)
+        self.editor = user_create(
+            actor=amal, username="hana", password=PASSWORD, role=Role.EDITOR, organization=dup
+        )
         search_services.apply_pending()
 
     def counts(self) -> dict[str, int]:
@@ -87,9 +97,12 @@ class MergeSetup(BaseTestCase):
             return self._merge(actor, **options)
 
     def _merge(self, actor: Any, **options: Any) -> MergeRecord:
-        return organization_merge(actor=getattr(self.cast, actor) if isinstance(actor, str)
-                                  else actor, survivor=self.survivor, duplicate=self.duplicate,
-                                  **options)
+        return organization_merge(
+            actor=getattr(self.cast, actor) if isinstance(actor, str) else actor,
+            survivor=self.survivor,
+            duplicate=self.duplicate,
+            **options,
+        )
 
 
 class MergeTests(MergeSetup):
@@ -97,7 +110,8 @@ class MergeTests(MergeSetup):
         before = self.counts()
         duplicate_history = Change.objects.filter(
             content_type=ContentType.objects.get_for_model(Organization),
-            object_id=self.duplicate.pk).count()
+            object_id=self.duplicate.pk,
+        ).count()
         self.merge()
         after = self.counts()
         self.assertEqual(after["positions"], before["positions"])
@@ -108,17 +122,22 @@ class MergeTests(MergeSetup):
         self.assertEqual(after["changes"], before["changes"] + 1)
         survivor = Organization.objects.get(pk=self.survivor.pk)
         self.assertIn(self.person, [position.person for position in survivor.positions.all()])
-        self.assertEqual(sorted(survivor.focus_areas.values_list("key", flat=True)),
-                         ["culture", "youth"])
-        self.assertTrue(UnionMembership.objects.filter(union=self.network,
-                                                       member=survivor).exists())
-        self.assertTrue(UnionMembership.objects.filter(union=survivor,
-                                                       member=self.member).exists())
-        self.assertEqual(UnionMembership.objects.filter(union=survivor,
-                                                        member=self.cast.maat).count(), 1)
         self.assertEqual(
-            Change.objects.filter(content_type=ContentType.objects.get_for_model(Organization),
-                                  object_id=survivor.pk, note__startswith="⇐").count(),
+            sorted(survivor.focus_areas.values_list("key", flat=True)), ["culture", "youth"]
+        )
+        self.assertTrue(
+            UnionMembership.objects.filter(union=self.network, member=survivor).exists()
+        )
+        self.assertTrue(UnionMembership.objects.filter(union=survivor, member=self.member).exists())
+        self.assertEqual(
+            UnionMembership.objects.filter(union=survivor, member=self.cast.maat).count(), 1
+        )
+        self.assertEqual(
+            Change.objects.filter(
+                content_type=ContentType.objects.get_for_model(Organization),
+                object_id=survivor.pk,
+                note__startswith="⇐",
+            ).count(),
             duplicate_history,
         )
         self.editor.refresh_from_db()
@@ -133,13 +152,14 @@ class MergeTests(MergeSetup):
         self.assertFalse(Position.objects.filter(organization_id=gone).exists())
         self.assertFalse(UnionMembership.objects.filter(union_id=gone).exists())
         self.assertFalse(UnionMembership.objects.filter(member_id=gone).exists())
-        self.assertFalse(Citation.objects.filter(content_type=content_type,
-                                                 object_id=gone).exists())
-        self.assertFalse(Change.objects.filter(content_type=content_type,
-                                               object_id=gone).exists())
+        self.assertFalse(
+            Citation.objects.filter(content_type=content_type, object_id=gone).exists()
+        )
+        self.assertFalse(Change.objects.filter(content_type=content_type, object_id=gone).exists())
         self.assertFalse(User.objects.filter(organization_id=gone).exists())
-        self.assertFalse(Organization.focus_areas.through.objects.filter(
-            organization_id=gone).exists())
+        self.assertFalse(
+            Organization.focus_areas.through.objects.filter(organization_id=gone).exists()
+        )
         self.assertFalse(DuplicateKey.objects.filter(organization_id=gone).exists())
         self.assertFalse(PendingChange.objects.exists())
         results = search_services.search(user=self.cast.amal, text="الاتحاد العام للمراكز")
@@ -150,8 +170,7 @@ class MergeTests(MergeSetup):
     def test_it_keeps_the_names_as_other_spellings_and_fills_empty_facts(self) -> None:
         self.merge()
         survivor = Organization.objects.get(pk=self.survivor.pk)
-        for name in ("الاتحاد العام للمراكز للثقافية", "GUCC of Gaza",
-                     "اتحاد المراكز الثقافية"):
+        for name in ("الاتحاد العام للمراكز للثقافية", "GUCC of Gaza", "اتحاد المراكز الثقافية"):
             self.assertIn(name, survivor.other_names)
         self.assertEqual(survivor.acronym, "GUCC")  # the survivor had none
         self.assertEqual(survivor.website, "https://gucc.example.org")
@@ -164,16 +183,18 @@ class MergeTests(MergeSetup):
     def test_it_explains_the_merge_in_the_history(self) -> None:
         reasons = [Reason("same_name")]
         record = self.merge(score=0.97, reasons=reasons)
-        self.assertEqual((record.merged_pk, record.merged_external_id),
-                         (self.duplicate.pk, "scraped-17"))
+        self.assertEqual(
+            (record.merged_pk, record.merged_external_id), (self.duplicate.pk, "scraped-17")
+        )
         self.assertEqual(record.snapshot["fields"]["name_ar"], "الاتحاد العام للمراكز للثقافية")
         self.assertEqual(record.snapshot["fields"]["website"], "https://gucc.example.org")
         self.assertEqual(record.snapshot["counts"]["positions"], 1)
         self.assertEqual(record.snapshot["focus_areas"], ["culture", "youth"])
         self.assertEqual(record.score, 0.97)
         self.assertEqual(record.reasons, [{"code": "same_name", "params": {}}])
-        self.assertTrue(any("already recorded" in item
-                            for item in record.snapshot["dropped_links"]))
+        self.assertTrue(
+            any("already recorded" in item for item in record.snapshot["dropped_links"])
+        )
         entry = Change.objects.filter(action=Action.MERGE).get()
         self.assertEqual(entry.object_id, self.survivor.pk)
         self.assertEqual(entry.changes["duplicate_score"], [None, 0.97])
@@ -183,8 +204,9 @@ class MergeTests(MergeSetup):
             labels = [label for label, _before, _after in entry.labelled_changes()]
         self.assertIn("merged record", labels)
         # The survivor's page shows the merge, and its history the moved entries.
-        response = self.client_for("amal").get(reverse("organizations:detail",
-                                                       args=[self.survivor.pk]))
+        response = self.client_for("amal").get(
+            reverse("organizations:detail", args=[self.survivor.pk])
+        )
         html = response.content.decode()
         self.assertIn('id="merges"', html)
         self.assertIn("scraped-17", html)
@@ -199,11 +221,13 @@ class MergeTests(MergeSetup):
         amal = self.cast.amal
         # The survivor belongs to the member organization, which belongs to the duplicate:
         # once they are one, the survivor would be a member of itself through it.
-        services.union_membership_create(actor=amal, union=self.member, member=self.survivor,
-                                         data={})
+        services.union_membership_create(
+            actor=amal, union=self.member, member=self.survivor, data={}
+        )
         record = self.merge()
-        self.assertFalse(UnionMembership.objects.filter(union=self.survivor,
-                                                        member=self.member).exists())
+        self.assertFalse(
+            UnionMembership.objects.filter(union=self.survivor, member=self.member).exists()
+        )
         self.assertTrue(any("circle" in item for item in record.snapshot["dropped_links"]))
         # No cycle anywhere.
         from tahaluf.organizations.services import _members_below
@@ -212,33 +236,44 @@ class MergeTests(MergeSetup):
             self.assertNotIn(organization.pk, _members_below(organization.pk))
 
     def test_it_drops_the_membership_of_a_record_in_itself(self) -> None:
-        services.union_membership_create(actor=self.cast.amal, union=self.survivor,
-                                         member=self.duplicate, data={})
+        services.union_membership_create(
+            actor=self.cast.amal, union=self.survivor, member=self.duplicate, data={}
+        )
         record = self.merge()
-        self.assertFalse(UnionMembership.objects.filter(union=self.survivor,
-                                                        member=self.survivor).exists())
+        self.assertFalse(
+            UnionMembership.objects.filter(union=self.survivor, member=self.survivor).exists()
+        )
         self.assertTrue(record.snapshot["dropped_links"])
 
     def test_it_keeps_a_source_cited_on_both_once(self) -> None:
-        services.source_attach(actor=self.cast.amal, record=self.survivor, source=self.source,
-                               field="website")
+        services.source_attach(
+            actor=self.cast.amal, record=self.survivor, source=self.source, field="website"
+        )
         before = Citation.objects.count()
         self.merge()
         self.assertEqual(Citation.objects.count(), before - 1)
-        self.assertEqual(Citation.objects.filter(source=self.source, field="website",
-                                                 object_id=self.survivor.pk).count(), 1)
+        self.assertEqual(
+            Citation.objects.filter(
+                source=self.source, field="website", object_id=self.survivor.pk
+            ).count(),
+            1,
+        )
 
     def test_it_carries_earlier_merges_along(self) -> None:
         earlier = services.organization_create(
-            actor=self.cast.amal, data={"name_ar": "اتحاد المراكز الثقافيه", "kind": "union"})
+            actor=self.cast.amal, data={"name_ar": "اتحاد المراكز الثقافيه", "kind": "union"}
+        )
         organization_merge(actor=self.cast.amal, survivor=self.duplicate, duplicate=earlier)
         self.merge()
         self.assertEqual(MergeRecord.objects.filter(survivor=self.survivor).count(), 2)
 
     def test_it_refuses_a_record_merged_into_itself(self) -> None:
         with self.assertRaises(ValidationError):
-            organization_merge(actor=self.cast.amal, survivor=self.survivor,
-                               duplicate=Organization.objects.get(pk=self.survivor.pk))
+            organization_merge(
+                actor=self.cast.amal,
+                survivor=self.survivor,
+                duplicate=Organization.objects.get(pk=self.survivor.pk),
+            )
 
     def test_only_the_secretariat_merges(self) -> None:
         for name in ("badr", "carim", "dina"):
@@ -250,10 +285,13 @@ class MergeTests(MergeSetup):
 
 
 class MergePageTests(MergeSetup):
-    def url(self, survivor: Organization | None = None,
-            duplicate: Organization | None = None) -> str:
-        return reverse("organizations:merge", args=[(survivor or self.survivor).pk,
-                                                    (duplicate or self.duplicate).pk])
+    def url(
+        self, survivor: Organization | None = None, duplicate: Organization | None = None
+    ) -> str:
+        return reverse(
+            "organizations:merge",
+            args=[(survivor or self.survivor).pk, (duplicate or self.duplicate).pk],
+        )
 
     def test_it_shows_both_records_and_what_will_move(self) -> None:
         response = self.client_for("amal").get(self.url())
@@ -262,14 +300,14 @@ class MergePageTests(MergeSetup):
         self.assertIn("الاتحاد العام للمراكز الثقافية", html)
         self.assertIn("الاتحاد العام للمراكز للثقافية", html)
         self.assertIn("https://gucc.example.org", html)  # a fact the survivor would take
-        self.assertIn(reverse("organizations:merge", args=[self.duplicate.pk,
-                                                            self.survivor.pk]), html)
+        self.assertIn(
+            reverse("organizations:merge", args=[self.duplicate.pk, self.survivor.pk]), html
+        )
         self.assertFalse(MergeRecord.objects.exists())
 
     def test_it_merges_on_post(self) -> None:
         response = self.client_for("amal").post(self.url())
-        self.assertRedirects(response, reverse("organizations:detail",
-                                               args=[self.survivor.pk]))
+        self.assertRedirects(response, reverse("organizations:detail", args=[self.survivor.pk]))
         self.assertFalse(Organization.objects.filter(pk=self.duplicate.pk).exists())
         self.assertEqual(MergeRecord.objects.get().survivor, self.survivor)
 

@@ -179,8 +179,9 @@ class FastValidationTests(SimpleTestCase):
         row = ["x-1", "اسم", "", "", "ngo", "", "", "", "", "", "", ""]
         self.assertTrue(validator.row(2, row, problems))
         self.assertEqual(validator.row(3, row, problems), {})
-        self.assertEqual([(p.row, p.column, p.code) for p in problems],
-                         [(3, "external_id", "duplicate_id")])
+        self.assertEqual(
+            [(p.row, p.column, p.code) for p in problems], [(3, "external_id", "duplicate_id")]
+        )
 
 
 def index_definitions() -> set[tuple[str, str]]:
@@ -201,8 +202,10 @@ class IndexRebuildTests(TransactionTestCase):
     def test_it_builds_the_same_indexes_again_and_writes_every_row(self) -> None:
         before = index_definitions()
         rows = [f"r-{n},جمعية {n},Society {n},,ngo,PS,غزة,,,,,شباب|advocacy" for n in range(40)]
-        with mock.patch.object(importing, "REBUILD_INDEXES_FROM", 10), \
-                mock.patch("tahaluf.lib.bulk.ROWS_PER_STATEMENT", 7):
+        with (
+            mock.patch.object(importing, "REBUILD_INDEXES_FROM", 10),
+            mock.patch("tahaluf.lib.bulk.ROWS_PER_STATEMENT", 7),
+        ):
             with CaptureQueriesContext(connection) as captured:
                 report = import_organizations(csv_bytes(rows), actor=None, publish=True)
         self.assertEqual(report.created, 40)
@@ -210,9 +213,7 @@ class IndexRebuildTests(TransactionTestCase):
         self.assertEqual(index_definitions(), before)
         self.assertEqual(Organization.objects.filter(focus_areas__key="شباب").count(), 40)
         self.assertEqual(Change.objects.filter(action="import").count(), 40)
-        self.assertEqual(
-            Organization.objects.get(external_id="r-39").sort_en, "society 39"
-        )
+        self.assertEqual(Organization.objects.get(external_id="r-39").sort_en, "society 39")
 
     def test_it_keeps_the_indexes_when_the_import_fails(self) -> None:
         before = index_definitions()
@@ -222,17 +223,17 @@ class IndexRebuildTests(TransactionTestCase):
             raise DatabaseError("disk full")
 
         rows = [f"f-{n},جمعية {n},,,ngo,,,,,,," for n in range(12)]
-        with mock.patch.object(importing, "REBUILD_INDEXES_FROM", 10), \
-                mock.patch.object(importing, "_write", failing_write):
+        with (
+            mock.patch.object(importing, "REBUILD_INDEXES_FROM", 10),
+            mock.patch.object(importing, "_write", failing_write),
+        ):
             with self.assertRaisesRegex(DatabaseError, "disk full"):
                 import_organizations(csv_bytes(rows), actor=None)
         self.assertEqual(index_definitions(), before)
         self.assertFalse(Organization.objects.exists())
 
     def test_it_leaves_the_indexes_alone_for_an_import_smaller_than_the_registry(self) -> None:
-        Organization.objects.bulk_create(
-            [Organization(name_ar=f"قائم {n}") for n in range(20)]
-        )
+        Organization.objects.bulk_create([Organization(name_ar=f"قائم {n}") for n in range(20)])
         rows = [f"s-{n},جمعية {n},,,ngo,,,,,,," for n in range(12)]
         with mock.patch.object(importing, "REBUILD_INDEXES_FROM", 10):
             with CaptureQueriesContext(connection) as captured:
@@ -299,8 +300,16 @@ class FromEitherEndTests(BaseTestCase):
     def setUp(self) -> None:
         super().setUp()
         Organization.objects.bulk_create(
-            [Organization(name_ar=f"منظمة {n % 7}", name_en=f"Org {n % 5}", is_published=True,
-                          sort_ar=f"منظمة {n % 7}", sort_en=f"org {n % 5}") for n in range(23)]
+            [
+                Organization(
+                    name_ar=f"منظمة {n % 7}",
+                    name_en=f"Org {n % 5}",
+                    is_published=True,
+                    sort_ar=f"منظمة {n % 7}",
+                    sort_en=f"org {n % 5}",
+                )
+                for n in range(23)
+            ]
         )
 
     def test_every_page_holds_what_the_plain_paginator_gives(self) -> None:
@@ -311,7 +320,8 @@ class FromEitherEndTests(BaseTestCase):
             self.assertEqual(either.num_pages, plain.num_pages)
             for number in plain.page_range:
                 self.assertEqual(
-                    [o.pk for o in either.page(number)], [o.pk for o in plain.page(number)],
+                    [o.pk for o in either.page(number)],
+                    [o.pk for o in plain.page(number)],
                     f"page {number} by {order}",
                 )
 
@@ -322,8 +332,11 @@ class FromEitherEndTests(BaseTestCase):
             self.assertEqual(response.status_code, 200)
             body = response.json()
             self.assertEqual(body["count"], len(everything))
-            self.assertEqual([item["id"] for item in body["items"]],
-                             everything[offset : offset + 4], f"offset {offset}")
+            self.assertEqual(
+                [item["id"] for item in body["items"]],
+                everything[offset : offset + 4],
+                f"offset {offset}",
+            )
 
 
 def self_public() -> QuerySet[Organization]:
