@@ -10,7 +10,6 @@ from __future__ import annotations
 import csv
 import datetime
 import io
-import json
 import operator
 import os
 import re
@@ -18,6 +17,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from json.encoder import encode_basestring as _json_string
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
@@ -499,10 +499,26 @@ def _sqlite_page_cache(*, megabytes: int) -> Iterator[None]:
                 cursor.execute(f"PRAGMA cache_size = {previous}")
 
 
-# History entries hold only strings, numbers, booleans and lists: the C encoder writes them
-# several times faster than a JSONField's get_db_prep_save, which goes through Django's
-# encoder class for every row. (Arabic is kept as it is: half the bytes of \u escapes.)
-to_json = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+def history_json(row: Mapping[str, Any]) -> str:
+    """The history entry of an imported row, {field: [null, value]} for each field it
+    fills, as JSON text. Written out here because Python's JSON encoder costs more to set up
+    for each small entry than the writing itself (at 100,000 rows, 1.3 s instead of 2.3 s);
+    strings go through the encoder's own C escaping, and Arabic stays as it is."""
+    parts = []
+    for name in HISTORY_FIELDS:
+        value = row[name]
+        if value is None or value is False or value == "" or value == []:
+            continue
+        if value is True:
+            parts.append(f'"{name}":[null,true]')
+        elif isinstance(value, int):
+            parts.append(f'"{name}":[null,{value}]')
+        elif isinstance(value, str):
+            parts.append(f'"{name}":[null,{_json_string(value)}]')
+        else:  # the focus areas: a list of strings
+            parts.append(f'"{name}":[null,[{",".join(map(_json_string, value))}]]')
+    return "{" + ",".join(parts) + "}"
+
 
 # Tables a large import writes many rows to, and the least number of rows to write before
 # their indexes are rebuilt rather than kept up to date row by row.
@@ -717,16 +733,7 @@ def _write(
                 ),
             )
             # While the organizations are written: their history, as JSON.
-            histories = [
-                to_json(
-                    {
-                        name: [None, row[name]]
-                        for name in HISTORY_FIELDS
-                        if row[name] not in ("", None, [], False)
-                    }
-                )
-                for row in batch
-            ]
+            histories = [history_json(row) for row in batch]
             writer.wait()
             progress("writing", done, total)
             pks = _new_pks([row["external_id"] for row in batch], above=last_pk)

@@ -3,6 +3,7 @@ must not change what they do: these tests pin the shortcuts to the behaviour the
 
 from __future__ import annotations
 
+import json
 from itertools import product
 from unittest import mock, skipUnless
 
@@ -181,6 +182,44 @@ class FastValidationTests(SimpleTestCase):
         self.assertEqual(validator.row(3, row, problems), {})
         self.assertEqual(
             [(p.row, p.column, p.code) for p in problems], [(3, "external_id", "duplicate_id")]
+        )
+
+
+class HistoryJsonTests(SimpleTestCase):
+    @settings(max_examples=300, deadline=None)
+    @given(
+        st.fixed_dictionaries(
+            {
+                name: st.one_of(
+                    st.none(),
+                    st.booleans(),
+                    st.integers(0, 10**8),
+                    st.text(max_size=12),
+                    st.lists(st.text(max_size=6), max_size=3),
+                )
+                for name in importing.HISTORY_FIELDS
+            }
+        )
+    )
+    def test_it_writes_what_json_would_write(self, row: dict[str, object]) -> None:
+        expected = {
+            name: [None, value]
+            for name, value in row.items()
+            if value is not None and value is not False and value != "" and value != []
+        }
+        self.assertEqual(json.loads(importing.history_json(row)), expected)
+
+    def test_it_keeps_arabic_and_escapes_what_json_must(self) -> None:
+        text = importing.history_json(
+            {
+                **dict.fromkeys(importing.HISTORY_FIELDS, ""),
+                "name_ar": 'جمعية "النور"\\\n',
+                "member_count": 0,
+            }
+        )
+        self.assertIn("جمعية", text)
+        self.assertEqual(
+            json.loads(text), {"name_ar": [None, 'جمعية "النور"\\\n'], "member_count": [None, 0]}
         )
 
 
