@@ -194,7 +194,8 @@ class _Validator:
         self.url_validator = URLValidator()
         # The same expression compiled now: Django's lazy wrapper costs more than the match.
         lazy = self.url_validator.regex
-        self.url_validator.regex = re.compile(lazy.pattern, lazy.flags)
+        if not isinstance(lazy, str):
+            self.url_validator.regex = re.compile(lazy.pattern, lazy.flags)
         self.seen_ids: dict[str, int] = {}
         # The cells of COLUMNS in a row, in that order; a column the file lacks reads as the
         # empty cell that row() appends after the last one.
@@ -471,7 +472,7 @@ def likely_duplicates(rows: Sequence[Mapping[str, Any]]) -> list[RowDuplicate]:
     already in it (tahaluf/search/duplicates.py). Nothing to do for an empty registry."""
     if not rows or not Organization.objects.exists():
         return []
-    known: set[str] = set()
+    known: set[str | None] = set()
     for chunk in _in_chunks([row["external_id"] for row in rows]):
         known.update(
             Organization.objects.filter(external_id__in=chunk).values_list("external_id", flat=True)
@@ -761,12 +762,11 @@ def _write(
 
     quote = connection.ops.quote_name
     updated_columns = [*IMPORTED_FIELDS, "sort_ar", "sort_en", "updated_at"]
+    columns = {field.attname: field.column for field in Organization._meta.concrete_fields}
     update_sql = "UPDATE {} SET {} WHERE {} = %s".format(
         quote(Organization._meta.db_table),
-        ", ".join(
-            f"{quote(Organization._meta.get_field(name).column)} = %s" for name in updated_columns
-        ),
-        quote(Organization._meta.pk.column),
+        ", ".join(f"{quote(columns[name])} = %s" for name in updated_columns),
+        quote(columns["id"]),
     )
     now_value = Organization._meta.get_field("updated_at").get_db_prep_save(now, connection)
     updated = BulkInsert(
