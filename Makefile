@@ -45,6 +45,7 @@ bench: messages
 lint: $(STAMP)
 	$(VENV)/bin/ruff check tahaluf bench
 	$(VENV)/bin/ruff format --check tahaluf bench
+	$(VENV)/bin/mypy tahaluf
 
 # Refresh the committed OpenAPI snapshot after changing the API (tahaluf/tests/test_docs.py).
 openapi: $(STAMP)

@@ -15,6 +15,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError
 from ninja.errors import ValidationError as NinjaValidationError
 
+from tahaluf.accounts.models import User
 from tahaluf.accounts.services import token_authenticate
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
@@ -24,16 +25,16 @@ class RequestUser:
     """Authenticate by bearer token if one is given, else by session, else anonymous.
     Anonymous requests are allowed through: each endpoint decides what they may see."""
 
-    def __call__(self, request: HttpRequest) -> Any:
+    def __call__(self, request: HttpRequest) -> User | AnonymousUser:
         header = request.headers.get("Authorization", "")
         if header:
             scheme, _space, key = header.partition(" ")
-            user = token_authenticate(key.strip()) if scheme.lower() == "bearer" else None
-            if user is None:
+            token_user = token_authenticate(key.strip()) if scheme.lower() == "bearer" else None
+            if token_user is None:
                 raise AuthenticationError(401, _("The bearer token is not valid."))
-            request.user = user
-            return user
-        user = getattr(request, "user", None) or AnonymousUser()
+            request.user = token_user
+            return token_user
+        user: User | AnonymousUser = getattr(request, "user", None) or AnonymousUser()
         if request.method not in SAFE_METHODS and user.is_authenticated:
             reason = CsrfViewMiddleware(lambda r: HttpResponse()).process_view(
                 request, lambda r: HttpResponse(), (), {}

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from tahaluf.accounts import permissions, services
 from tahaluf.accounts.forms import LoginForm, PasswordChangeForm, TokenCreateForm, UserCreateForm
 from tahaluf.accounts.models import ApiToken, User
+from tahaluf.lib.http import SignedInRequest
 
 
 @require_http_methods(["GET", "POST"])
@@ -41,7 +42,7 @@ def logout_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def account(request: HttpRequest) -> HttpResponse:
+def account(request: SignedInRequest) -> HttpResponse:
     """The signed-in person's page: change password, manage their API tokens."""
     user = request.user
     password_form = PasswordChangeForm(user, prefix="password")
@@ -84,7 +85,7 @@ def account(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+def token_revoke(request: SignedInRequest, pk: int) -> HttpResponse:
     token = ApiToken.objects.filter(pk=pk, user=request.user).first()
     if token is None:
         raise Http404

@@ -60,7 +60,9 @@ class Change(models.Model):
                     field = model._meta.get_field(name)
                 except FieldDoesNotExist:
                     field = None
-            label = EXTRA_LABELS.get(name) or (field.verbose_name if field else name)
+            label = EXTRA_LABELS.get(name) or (
+                field.verbose_name if isinstance(field, models.Field) else name
+            )
             old, new = (list(values) + [None, None])[:2]
             rows.append((str(label), display(field, old), display(field, new)))
         return rows

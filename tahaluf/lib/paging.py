@@ -20,7 +20,10 @@ class FromEitherEndPaginator(Paginator):
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
         top = min(bottom + self.per_page, self.count)
-        return self._get_page(rows(self.object_list, bottom, top, self.count), number, self)
+        found = rows(self.object_list, bottom, top, self.count)
+        # _get_page is Paginator's hook for the page class, as Paginator.page calls it; the
+        # stubs leave it out.
+        return self._get_page(found, number, self)  # type: ignore[attr-defined]
 
 
 def rows(queryset: Any, start: int, stop: int, count: int) -> list[Any]:

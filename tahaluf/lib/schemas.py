@@ -3,7 +3,7 @@ and the rule that unknown fields are rejected."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, TypeAlias
 
 from django.http import HttpRequest
 from ninja import Schema
@@ -21,7 +21,22 @@ def _storable(value: str) -> str:
     return value
 
 
+# Storable text of at most N characters. Spelt out one alias per size, because a type checker
+# reads only literal `Annotated[...]` aliases, never a call such as `Text(200)`.
+Text2: TypeAlias = Annotated[str, StringConstraints(max_length=2), AfterValidator(_storable)]
+Text50: TypeAlias = Annotated[str, StringConstraints(max_length=50), AfterValidator(_storable)]
+Text100: TypeAlias = Annotated[str, StringConstraints(max_length=100), AfterValidator(_storable)]
+Text150: TypeAlias = Annotated[str, StringConstraints(max_length=150), AfterValidator(_storable)]
+Text200: TypeAlias = Annotated[str, StringConstraints(max_length=200), AfterValidator(_storable)]
+Text300: TypeAlias = Annotated[str, StringConstraints(max_length=300), AfterValidator(_storable)]
+Text500: TypeAlias = Annotated[str, StringConstraints(max_length=500), AfterValidator(_storable)]
+Text10000: TypeAlias = Annotated[
+    str, StringConstraints(max_length=10_000), AfterValidator(_storable)
+]
+
+
 def Text(max_length: int) -> type[str]:  # noqa: N802 - reads as a type in schemas
+    """The same, for any size; mypy rejects a call in an annotation, so prefer the aliases."""
     return Annotated[  # type: ignore[return-value]
         str, StringConstraints(max_length=max_length), AfterValidator(_storable)
     ]

@@ -6,7 +6,6 @@ from typing import Any, Literal
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
-from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 from ninja.responses import Status
@@ -14,11 +13,19 @@ from pydantic import Field
 
 from tahaluf.accounts import permissions
 from tahaluf.lib import paging
+from tahaluf.lib.http import ApiRequest
 from tahaluf.lib.schemas import (
     Country,
     PositiveId,
     StrictSchema,
-    Text,
+    Text2,
+    Text50,
+    Text100,
+    Text150,
+    Text200,
+    Text300,
+    Text500,
+    Text10000,
     refuse_unknown_parameters,
 )
 from tahaluf.organizations import name_filter, services
@@ -97,54 +104,54 @@ class OrganizationOut(Schema):
 
 
 class OrganizationIn(StrictSchema):
-    external_id: Text(100) | None = None
-    name_ar: Text(300) = ""
-    name_en: Text(300) = ""
-    acronym: Text(50) = ""
-    other_names: list[Text(300)] = Field(default_factory=list, max_length=50)
+    external_id: Text100 | None = None
+    name_ar: Text300 = ""
+    name_en: Text300 = ""
+    acronym: Text50 = ""
+    other_names: list[Text300] = Field(default_factory=list, max_length=50)
     kind: KindName = "ngo"
     country: Country = ""
-    city: Text(150) = ""
+    city: Text150 = ""
     founded_year: int | None = Field(None, ge=1800, le=9999)
     member_count: int | None = Field(None, ge=0, le=10_000_000)
     member_count_at_least: bool = False
     partner_count: int | None = Field(None, ge=0, le=10_000_000)
     partner_count_at_least: bool = False
-    website: Text(500) = ""
-    description_ar: Text(10_000) = ""
-    description_en: Text(10_000) = ""
-    focus_areas: list[Text(100)] = Field(default_factory=list, max_length=50)
+    website: Text500 = ""
+    description_ar: Text10000 = ""
+    description_en: Text10000 = ""
+    focus_areas: list[Text100] = Field(default_factory=list, max_length=50)
     is_published: bool = False
 
 
 class OrganizationPatch(StrictSchema):
-    external_id: Text(100) | None = None
-    name_ar: Text(300) | None = None
-    name_en: Text(300) | None = None
-    acronym: Text(50) | None = None
-    other_names: list[Text(300)] | None = Field(None, max_length=50)
+    external_id: Text100 | None = None
+    name_ar: Text300 | None = None
+    name_en: Text300 | None = None
+    acronym: Text50 | None = None
+    other_names: list[Text300] | None = Field(None, max_length=50)
     kind: KindName | None = None
     country: Country | None = None
-    city: Text(150) | None = None
+    city: Text150 | None = None
     founded_year: int | None = Field(None, ge=1800, le=9999)
     member_count: int | None = Field(None, ge=0, le=10_000_000)
     member_count_at_least: bool | None = None
     partner_count: int | None = Field(None, ge=0, le=10_000_000)
     partner_count_at_least: bool | None = None
-    website: Text(500) | None = None
-    description_ar: Text(10_000) | None = None
-    description_en: Text(10_000) | None = None
-    focus_areas: list[Text(100)] | None = Field(None, max_length=50)
+    website: Text500 | None = None
+    description_ar: Text10000 | None = None
+    description_en: Text10000 | None = None
+    focus_areas: list[Text100] | None = Field(None, max_length=50)
     is_published: bool | None = None
 
 
 class OrganizationFilters(StrictSchema):
-    q: Text(200) = Field("", description="Name or acronym contains (case-insensitive).")
+    q: Text200 = Field("", description="Name or acronym contains (case-insensitive).")
     kind: KindName | None = None
-    country: Text(2) = ""
-    city: Text(150) = ""
-    focus_area: Text(100) = Field("", description="Key of a focus area.")
-    external_id: Text(100) = ""
+    country: Text2 = ""
+    city: Text150 = ""
+    focus_area: Text100 = Field("", description="Key of a focus area.")
+    external_id: Text100 = ""
     limit: int = Limit
     offset: int = Offset
 
@@ -168,7 +175,7 @@ def _organization_page(queryset: QuerySet[Organization], limit: int, offset: int
 
 
 @router.get("organizations", response=OrganizationPage, tags=["organizations"])
-def organizations_list(request: HttpRequest, filters: Query[OrganizationFilters]) -> dict[str, Any]:
+def organizations_list(request: ApiRequest, filters: Query[OrganizationFilters]) -> dict[str, Any]:
     """Organizations the caller may see, ordered by Arabic name."""
     refuse_unknown_parameters(request, OrganizationFilters)
     queryset = permissions.visible_organizations(request.auth, Organization.objects.all())
@@ -190,7 +197,7 @@ def organizations_list(request: HttpRequest, filters: Query[OrganizationFilters]
 @router.post(
     "organizations", response={201: OrganizationOut, 403: Error, 422: Error}, tags=["organizations"]
 )
-def organizations_create(request: HttpRequest, payload: OrganizationIn) -> Status[Organization]:
+def organizations_create(request: ApiRequest, payload: OrganizationIn) -> Status[Organization]:
     data = payload.model_dump()
     focus = data.pop("focus_areas")
     is_published = data.pop("is_published")
@@ -212,7 +219,7 @@ def organizations_create(request: HttpRequest, payload: OrganizationIn) -> Statu
     response={200: OrganizationOut, 404: Error},
     tags=["organizations"],
 )
-def organizations_get(request: HttpRequest, organization_id: PositiveId) -> Organization:
+def organizations_get(request: ApiRequest, organization_id: PositiveId) -> Organization:
     return get_organization_for_user(request.auth, organization_id)
 
 
@@ -222,7 +229,7 @@ def organizations_get(request: HttpRequest, organization_id: PositiveId) -> Orga
     tags=["organizations"],
 )
 def organizations_update(
-    request: HttpRequest, organization_id: PositiveId, payload: OrganizationPatch
+    request: ApiRequest, organization_id: PositiveId, payload: OrganizationPatch
 ) -> Organization:
     organization = get_organization_for_user(request.auth, organization_id, write=True)
     data = payload.model_dump(exclude_unset=True)
@@ -253,7 +260,7 @@ def organizations_update(
     response={204: None, 403: Error, 404: Error},
     tags=["organizations"],
 )
-def organizations_delete(request: HttpRequest, organization_id: PositiveId) -> Status[None]:
+def organizations_delete(request: ApiRequest, organization_id: PositiveId) -> Status[None]:
     organization = get_organization_for_user(request.auth, organization_id)
     services.record_delete(actor=request.auth, record=organization)
     return Status(204, None)
@@ -276,27 +283,27 @@ class PersonOut(Schema):
 
 
 class PersonIn(StrictSchema):
-    external_id: Text(100) | None = None
-    name_ar: Text(300) = ""
-    name_en: Text(300) = ""
-    other_names: list[Text(300)] = Field(default_factory=list, max_length=50)
-    honorific_ar: Text(50) = ""
-    honorific_en: Text(50) = ""
+    external_id: Text100 | None = None
+    name_ar: Text300 = ""
+    name_en: Text300 = ""
+    other_names: list[Text300] = Field(default_factory=list, max_length=50)
+    honorific_ar: Text50 = ""
+    honorific_en: Text50 = ""
     is_published: bool = False
 
 
 class PersonPatch(StrictSchema):
-    external_id: Text(100) | None = None
-    name_ar: Text(300) | None = None
-    name_en: Text(300) | None = None
-    other_names: list[Text(300)] | None = Field(None, max_length=50)
-    honorific_ar: Text(50) | None = None
-    honorific_en: Text(50) | None = None
+    external_id: Text100 | None = None
+    name_ar: Text300 | None = None
+    name_en: Text300 | None = None
+    other_names: list[Text300] | None = Field(None, max_length=50)
+    honorific_ar: Text50 | None = None
+    honorific_en: Text50 | None = None
     is_published: bool | None = None
 
 
 class PersonFilters(StrictSchema):
-    q: Text(200) = Field("", description="Name contains (case-insensitive).")
+    q: Text200 = Field("", description="Name contains (case-insensitive).")
     organization: PositiveId | None = Field(None, description="Holds a post in this organization.")
     limit: int = Limit
     offset: int = Offset
@@ -310,7 +317,7 @@ class PersonPage(Schema):
 
 
 @router.get("people", response=PersonPage, tags=["people"])
-def people_list(request: HttpRequest, filters: Query[PersonFilters]) -> dict[str, Any]:
+def people_list(request: ApiRequest, filters: Query[PersonFilters]) -> dict[str, Any]:
     refuse_unknown_parameters(request, PersonFilters)
     queryset = permissions.visible_people(request.auth, Person.objects.all())
     if filters.q:
@@ -329,7 +336,7 @@ def people_list(request: HttpRequest, filters: Query[PersonFilters]) -> dict[str
 
 
 @router.post("people", response={201: PersonOut, 403: Error, 422: Error}, tags=["people"])
-def people_create(request: HttpRequest, payload: PersonIn) -> Status[Person]:
+def people_create(request: ApiRequest, payload: PersonIn) -> Status[Person]:
     data = payload.model_dump()
     is_published = data.pop("is_published")
     if data["external_id"] is None:
@@ -342,7 +349,7 @@ def people_create(request: HttpRequest, payload: PersonIn) -> Status[Person]:
 
 
 @router.get("people/{person_id}", response={200: PersonOut, 404: Error}, tags=["people"])
-def people_get(request: HttpRequest, person_id: PositiveId) -> Person:
+def people_get(request: ApiRequest, person_id: PositiveId) -> Person:
     return get_person_for_user(request.auth, person_id)
 
 
@@ -351,7 +358,7 @@ def people_get(request: HttpRequest, person_id: PositiveId) -> Person:
     response={200: PersonOut, 403: Error, 404: Error, 422: Error},
     tags=["people"],
 )
-def people_update(request: HttpRequest, person_id: PositiveId, payload: PersonPatch) -> Person:
+def people_update(request: ApiRequest, person_id: PositiveId, payload: PersonPatch) -> Person:
     person = get_person_for_user(request.auth, person_id, write=True)
     data = {k: v for k, v in payload.model_dump(exclude_unset=True).items() if v is not None}
     is_published = data.pop("is_published", None)
@@ -368,7 +375,7 @@ def people_update(request: HttpRequest, person_id: PositiveId, payload: PersonPa
 
 
 @router.delete("people/{person_id}", response={204: None, 403: Error, 404: Error}, tags=["people"])
-def people_delete(request: HttpRequest, person_id: PositiveId) -> Status[None]:
+def people_delete(request: ApiRequest, person_id: PositiveId) -> Status[None]:
     person = get_person_for_user(request.auth, person_id)
     services.record_delete(actor=request.auth, record=person)
     return Status(204, None)
@@ -390,15 +397,15 @@ class PositionOut(Schema):
 class PositionIn(StrictSchema):
     person_id: PositiveId
     organization_id: PositiveId
-    title_ar: Text(200) = ""
-    title_en: Text(200) = ""
+    title_ar: Text200 = ""
+    title_en: Text200 = ""
     start_date: datetime.date | None = None
     end_date: datetime.date | None = None
 
 
 class PositionPatch(StrictSchema):
-    title_ar: Text(200) | None = None
-    title_en: Text(200) | None = None
+    title_ar: Text200 | None = None
+    title_en: Text200 | None = None
     start_date: datetime.date | None = None
     end_date: datetime.date | None = None
 
@@ -418,7 +425,7 @@ class PositionPage(Schema):
 
 
 @router.get("positions", response=PositionPage, tags=["positions"])
-def positions_list(request: HttpRequest, filters: Query[PositionFilters]) -> dict[str, Any]:
+def positions_list(request: ApiRequest, filters: Query[PositionFilters]) -> dict[str, Any]:
     refuse_unknown_parameters(request, PositionFilters)
     organizations = permissions.visible_organizations(request.auth, Organization.objects.all())
     people = permissions.visible_people(request.auth, Person.objects.all())
@@ -442,7 +449,7 @@ def positions_list(request: HttpRequest, filters: Query[PositionFilters]) -> dic
 @router.post(
     "positions", response={201: PositionOut, 403: Error, 404: Error, 422: Error}, tags=["positions"]
 )
-def positions_create(request: HttpRequest, payload: PositionIn) -> Status[Position]:
+def positions_create(request: ApiRequest, payload: PositionIn) -> Status[Position]:
     organization = get_organization_for_user(request.auth, payload.organization_id, write=True)
     person = get_person_for_user(request.auth, payload.person_id)
     data = payload.model_dump(exclude={"person_id", "organization_id"})
@@ -455,7 +462,7 @@ def positions_create(request: HttpRequest, payload: PositionIn) -> Status[Positi
 
 
 @router.get("positions/{position_id}", response={200: PositionOut, 404: Error}, tags=["positions"])
-def positions_get(request: HttpRequest, position_id: PositiveId) -> Position:
+def positions_get(request: ApiRequest, position_id: PositiveId) -> Position:
     return get_position_for_user(request.auth, position_id)
 
 
@@ -465,7 +472,7 @@ def positions_get(request: HttpRequest, position_id: PositiveId) -> Position:
     tags=["positions"],
 )
 def positions_update(
-    request: HttpRequest, position_id: PositiveId, payload: PositionPatch
+    request: ApiRequest, position_id: PositiveId, payload: PositionPatch
 ) -> Position:
     position = get_position_for_user(request.auth, position_id, write=True)
     data = payload.model_dump(exclude_unset=True)
@@ -476,7 +483,7 @@ def positions_update(
 @router.delete(
     "positions/{position_id}", response={204: None, 403: Error, 404: Error}, tags=["positions"]
 )
-def positions_delete(request: HttpRequest, position_id: PositiveId) -> Status[None]:
+def positions_delete(request: ApiRequest, position_id: PositiveId) -> Status[None]:
     position = get_position_for_user(request.auth, position_id, write=True)
     services.position_delete(actor=request.auth, position=position)
     return Status(204, None)
@@ -521,7 +528,7 @@ class UnionMembershipPage(Schema):
 
 @router.get("union-memberships", response=UnionMembershipPage, tags=["union memberships"])
 def union_memberships_list(
-    request: HttpRequest, filters: Query[UnionMembershipFilters]
+    request: ApiRequest, filters: Query[UnionMembershipFilters]
 ) -> dict[str, Any]:
     refuse_unknown_parameters(request, UnionMembershipFilters)
     organizations = permissions.visible_organizations(request.auth, Organization.objects.all())
@@ -548,7 +555,7 @@ def union_memberships_list(
     tags=["union memberships"],
 )
 def union_memberships_create(
-    request: HttpRequest, payload: UnionMembershipIn
+    request: ApiRequest, payload: UnionMembershipIn
 ) -> Status[UnionMembership]:
     if not permissions.can_manage_union_memberships(request.auth):
         raise PermissionDenied(_("Only the secretariat records union memberships."))
@@ -570,7 +577,7 @@ def union_memberships_create(
     response={200: UnionMembershipOut, 404: Error},
     tags=["union memberships"],
 )
-def union_memberships_get(request: HttpRequest, membership_id: PositiveId) -> UnionMembership:
+def union_memberships_get(request: ApiRequest, membership_id: PositiveId) -> UnionMembership:
     return get_union_membership_for_user(request.auth, membership_id)
 
 
@@ -580,7 +587,7 @@ def union_memberships_get(request: HttpRequest, membership_id: PositiveId) -> Un
     tags=["union memberships"],
 )
 def union_memberships_update(
-    request: HttpRequest, membership_id: PositiveId, payload: UnionMembershipPatch
+    request: ApiRequest, membership_id: PositiveId, payload: UnionMembershipPatch
 ) -> UnionMembership:
     membership = get_union_membership_for_user(request.auth, membership_id, write=True)
     return services.union_membership_update(
@@ -593,7 +600,7 @@ def union_memberships_update(
     response={204: None, 403: Error, 404: Error},
     tags=["union memberships"],
 )
-def union_memberships_delete(request: HttpRequest, membership_id: PositiveId) -> Status[None]:
+def union_memberships_delete(request: ApiRequest, membership_id: PositiveId) -> Status[None]:
     membership = get_union_membership_for_user(request.auth, membership_id, write=True)
     services.union_membership_delete(actor=request.auth, membership=membership)
     return Status(204, None)

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import functools
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.forms.utils import flatatt
@@ -46,7 +46,8 @@ class LinesField(forms.CharField):
             return "\n".join(value)
         return value
 
-    def to_python(self, value: Any) -> list[str]:
+    # The value is cleaned to a list, not to the CharField's str: an override mypy must refuse.
+    def to_python(self, value: Any) -> list[str]:  # type: ignore[override]
         text = super().to_python(value) or ""
         return [line.strip() for line in text.splitlines() if line.strip()]
 
@@ -98,7 +99,7 @@ class OrganizationForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["country"].choices = [("", "—")] + countries_by_name()
+        cast(forms.ChoiceField, self.fields["country"]).choices = [("", "—")] + countries_by_name()
 
     def service_data(self) -> dict[str, Any]:
         return {name: self.cleaned_data[name] for name in self.Meta.fields if name != "focus_areas"}
@@ -136,7 +137,7 @@ class PositionForm(forms.Form):
 
     def __init__(self, *args: Any, people: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["person"].queryset = people
+        cast(forms.ModelChoiceField, self.fields["person"]).queryset = people
 
 
 class UnionMembershipForm(forms.Form):
@@ -152,7 +153,7 @@ class UnionMembershipForm(forms.Form):
 
     def __init__(self, *args: Any, organizations: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["member"].queryset = organizations
+        cast(forms.ModelChoiceField, self.fields["member"]).queryset = organizations
 
 
 class CitationForm(forms.Form):
@@ -172,13 +173,12 @@ class CitationForm(forms.Form):
 
     def __init__(self, *args: Any, record: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["source"].queryset = permissions.visible_sources(
-            user, Source.objects.order_by("title")
-        )
+        source = cast(forms.ModelChoiceField, self.fields["source"])
+        source.queryset = permissions.visible_sources(user, Source.objects.order_by("title"))
         choices = [("", _("The whole record"))]
         for name in record.TRACKED_FIELDS:
             choices.append((name, record._meta.get_field(name).verbose_name))
-        self.fields["field"].choices = choices
+        cast(forms.ChoiceField, self.fields["field"]).choices = choices
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
@@ -235,8 +235,10 @@ class DirectoryFilterForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["kind"].choices = [("", _("All kinds"))] + list(Kind.choices)
-        self.fields["country"].choices = [("", _("All countries"))] + countries_by_name()
+        kind = cast(forms.ChoiceField, self.fields["kind"])
+        kind.choices = [("", _("All kinds"))] + list(Kind.choices)
+        country = cast(forms.ChoiceField, self.fields["country"])
+        country.choices = [("", _("All countries")), *countries_by_name()]
 
 
 class ImportForm(forms.Form):

@@ -18,7 +18,7 @@ from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -195,7 +195,7 @@ def _move_other_references(
     for relation in Organization._meta.related_objects:
         if relation.many_to_many or not relation.field.concrete:
             continue
-        model = relation.related_model
+        model = relation.field.model  # the model holding the foreign key
         name = f"{model._meta.label}.{relation.field.name}"
         if name in handled:
             continue
@@ -349,9 +349,10 @@ def merge_preview(survivor: Organization, duplicate: Organization) -> dict[str, 
         value = getattr(duplicate, name)
         if _empty(getattr(survivor, name)) and not _empty(value):
             field = Organization._meta.get_field(name)
+            label = str(field.verbose_name) if isinstance(field, models.Field) else name
             if name == "country":
                 value = duplicate.country_name
-            filled.append((str(field.verbose_name), value))
+            filled.append((label, value))
     new_areas = sorted(
         set(duplicate.focus_areas.values_list("key", flat=True))
         - set(survivor.focus_areas.values_list("key", flat=True))

@@ -467,7 +467,8 @@ class Citation(models.Model):
             return ""
         model = self.content_type.model_class()
         try:
-            return str(model._meta.get_field(self.field).verbose_name) if model else self.field
+            field = model._meta.get_field(self.field) if model else None
+            return str(field.verbose_name) if isinstance(field, models.Field) else self.field
         except Exception:  # a field removed since the citation was made
             return self.field
 
@@ -589,7 +590,7 @@ class MergeRecord(models.Model):
                 field = Organization._meta.get_field(name)
             except Exception:  # noqa: BLE001 - a field removed since the merge
                 field = None
-            label = str(field.verbose_name) if field is not None else name
+            label = str(field.verbose_name) if isinstance(field, models.Field) else name
             facts.append((label, display(field, value)))
         if self.snapshot.get("focus_areas"):
             facts.append((str(_("focus areas")), ", ".join(self.snapshot["focus_areas"])))

@@ -78,6 +78,8 @@ def filter_names(queryset: QuerySet[Any], text: str) -> QuerySet[Any]:
 class CappedPaginator(Paginator):
     """Counts at most MATCH_CAP + 1 rows: reading the names in order stops there."""
 
+    object_list: QuerySet[Any]  # a queryset, not any sequence: it is counted with a query
+
     def __init__(self, *args: Any, cap: int | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.cap = MATCH_CAP if cap is None else cap

@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q, QuerySet
-from django.forms import Form
+from django.forms import BaseForm
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from tahaluf.accounts import permissions
 from tahaluf.audit.services import history_for
+from tahaluf.lib.http import SignedInRequest
 from tahaluf.lib.paging import FromEitherEndPaginator
 from tahaluf.organizations import merging, name_filter, services
 from tahaluf.organizations.access import (
@@ -41,13 +42,14 @@ from tahaluf.organizations.models import (
     Organization,
     Person,
     Position,
+    Source,
     in_city,
 )
 from tahaluf.organizations.tasks import run_import_job
 from tahaluf.search import duplicates
 
 
-def _apply_errors(form: Form, error: ValidationError) -> None:
+def _apply_errors(form: BaseForm, error: ValidationError) -> None:
     """Show a service's validation errors beside the form's fields."""
     if hasattr(error, "error_dict"):
         for name, errors in error.error_dict.items():
@@ -109,8 +111,13 @@ def organization_list(request: HttpRequest) -> HttpResponse:
 def organization_detail(request: HttpRequest, pk: int) -> HttpResponse:
     organization = get_organization_for_user(request.user, pk)
     user = request.user
-    positions = organization.positions.select_related("person").order_by("-start_date", "pk")
-    positions = [p for p in positions if permissions.can_view_person(user, p.person)]
+    positions = [
+        position
+        for position in organization.positions.select_related("person").order_by(
+            "-start_date", "pk"
+        )
+        if permissions.can_view_person(user, position.person)
+    ]
     unions = [
         link
         for link in organization.union_links.select_related("union").order_by("pk")
@@ -122,7 +129,7 @@ def organization_detail(request: HttpRequest, pk: int) -> HttpResponse:
         if permissions.can_view_organization(user, link.member)
     ]
     citations = list(services.citations_for(organization))
-    sources = {}
+    sources: dict[int, Source] = {}
     for citation in citations:
         sources.setdefault(citation.source_id, citation.source)
     source_numbers = {source_id: number for number, source_id in enumerate(sources, start=1)}
@@ -553,7 +560,7 @@ def person_add_source(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def import_start(request: HttpRequest) -> HttpResponse:
+def import_start(request: SignedInRequest) -> HttpResponse:
     if not permissions.can_import(request.user):
         raise PermissionDenied
     form = ImportForm(request.POST or None, request.FILES or None)
@@ -586,7 +593,7 @@ def import_start(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def import_status(request: HttpRequest, pk: int) -> HttpResponse:
+def import_status(request: SignedInRequest, pk: int) -> HttpResponse:
     if not permissions.can_import(request.user):
         raise Http404
     try:

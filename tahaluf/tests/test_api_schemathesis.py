@@ -73,7 +73,7 @@ def _existing(model: type[models.Model], value: Any) -> Any:
         return value
     if number < 1 or number % 8 == 0:
         return value
-    ids = list(model.objects.order_by("pk").values_list("pk", flat=True))
+    ids = list(model._default_manager.order_by("pk").values_list("pk", flat=True))
     if not ids:
         return value
     found = ids[(number - 1) % len(ids)]
@@ -107,7 +107,9 @@ def headers_for(transactional_db: None) -> Any:
 
     def headers(name: str) -> dict[str, str]:
         if name not in tokens:
-            _token, tokens[name] = token_create(actor=None, user=cast.user(name))
+            user = cast.user(name)
+            assert user is not None, "an anonymous caller has no token"
+            _token, tokens[name] = token_create(actor=None, user=user)
         # The WSGI client does not decompress; GZipMiddleware would otherwise answer gzip.
         return {"Authorization": f"Bearer {tokens[name]}", "Accept-Encoding": "identity"}
 

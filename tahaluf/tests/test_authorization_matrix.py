@@ -432,6 +432,7 @@ class AuthorizationMatrixTests(BaseTestCase):
     keys: dict[str, str]
     objects: dict[str, Any]
     media: str
+    _media_override: override_settings
 
     @classmethod
     def setUpClass(cls) -> None:
@@ -614,8 +615,8 @@ class AuthorizationMatrixTests(BaseTestCase):
         listed: dict[str, set[str]] = {}
         for name, (route, view) in url_patterns().items():
             if is_api(route) and "PathView" in getattr(view, "__qualname__", ""):
-                for methods in EXPECTED[name].values():
-                    listed.setdefault(route, set()).update(methods)
+                for outcomes in EXPECTED[name].values():
+                    listed.setdefault(route, set()).update(outcomes)
         self.assertGreater(len(listed), 5)
         client = Client(headers={"Authorization": f"Bearer {self.keys['amal']}"})
         for route, methods in listed.items():

@@ -17,6 +17,7 @@ from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 from django.conf import settings
+from django.http import StreamingHttpResponse
 from django.test import Client
 
 from tahaluf.organizations import services
@@ -160,6 +161,9 @@ def physical_properties(css: str) -> list[str]:
 
 
 class PageWeightTests(BaseTestCase):
+    website: str
+    source_url: str
+
     @classmethod
     def setUpTestData(cls) -> None:
         super().setUpTestData()
@@ -243,7 +247,9 @@ class PageWeightTests(BaseTestCase):
         response = client.get(url)
         self.assertEqual(response.status_code, 200, url)
         # (The test client closes the response itself, once the content is read.)
-        return b"".join(response.streaming_content) if response.streaming else response.content
+        if isinstance(response, StreamingHttpResponse):
+            return b"".join(response)  # its streaming_content, as the client wrapped it
+        return response.content
 
     def weigh(self, client: Client, page: str) -> tuple[int, dict[str, int], PageParser]:
         """The page's compressed weight with everything it loads, and what it loads."""

@@ -325,6 +325,8 @@ class ArabicPagesTest(BaseTestCase):
     """Pages rendered in Arabic, from the committed catalogue compiled afresh."""
 
     english_messages: list[tuple[str, re.Pattern[str]]]
+    _locale_dir: tempfile.TemporaryDirectory[str]
+    _locale_override: override_settings
 
     @classmethod
     def setUpClass(cls) -> None:

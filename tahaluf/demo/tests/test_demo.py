@@ -30,7 +30,7 @@ from tahaluf.organizations.models import (
 
 
 def model_counts() -> dict[str, int]:
-    return {model._meta.label: model.objects.count() for model in apps.get_models()}
+    return {model._meta.label: model._default_manager.count() for model in apps.get_models()}
 
 
 def citations_of(record: Any) -> Any:

@@ -33,7 +33,7 @@ def organization_cards(organizations: Iterable[Organization]) -> SafeString:
             else ""
         )
         secondary = organization.secondary_name
-        meta = [escape(organization.kind_label)]
+        meta: list[str] = [escape(organization.kind_label)]
         if organization.country:
             meta.append(escape(organization.country_name))
         if organization.city:

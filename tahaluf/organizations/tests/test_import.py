@@ -49,7 +49,7 @@ class ImportTests(BaseTestCase):
         )
         youth = Organization.objects.get(external_id="b-2")
         self.assertEqual((youth.partner_count, youth.partner_count_at_least), (30, True))
-        self.assertEqual(history_for(deaf).first().action, "import")
+        self.assertEqual(history_for(deaf)[0].action, "import")
 
     def test_it_changes_nothing_when_the_same_file_is_imported_again(self) -> None:
         import_organizations(csv_bytes(GOOD), actor=self.cast.amal)
@@ -65,7 +65,7 @@ class ImportTests(BaseTestCase):
         self.assertEqual((report.created, report.updated, report.unchanged), (0, 1, 1))
         deaf = Organization.objects.get(external_id="ex-1")
         self.assertEqual(
-            history_for(deaf).first().changes,
+            history_for(deaf)[0].changes,
             {"city": ["رام الله", "نابلس"], "member_count": [12, 14]},
         )
 

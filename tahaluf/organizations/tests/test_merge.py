@@ -214,6 +214,7 @@ class MergeTests(MergeSetup):
 
     def test_it_works_out_the_score_and_reasons_when_not_given(self) -> None:
         record = self.merge()
+        assert record.score is not None
         self.assertGreaterEqual(record.score, 0.6)
         self.assertTrue(record.reason_texts())
 

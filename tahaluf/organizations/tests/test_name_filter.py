@@ -7,6 +7,7 @@ from unittest import mock, skipUnless
 
 from django.contrib.auth.models import AnonymousUser
 from django.db import connection
+from django.db.models import QuerySet
 from django.test.utils import CaptureQueriesContext
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -48,20 +49,20 @@ NEEDLES = [
 ]
 
 
-def public() -> object:
+def public() -> QuerySet[Organization]:
     return permissions.visible_organizations(AnonymousUser(), Organization.objects.all())
 
 
-def plain(queryset: object, text: str) -> list[int]:
+def plain(queryset: QuerySet[Organization], text: str) -> list[int]:
     """What the filter is: LIKE on the three names, over every row."""
     needle = text.strip().casefold()
     return sorted(
         queryset.filter(name_filter.contains_condition(needle)).values_list("pk", flat=True)
-    )  # type: ignore[attr-defined]
+    )
 
 
-def filtered(queryset: object, text: str) -> list[int]:
-    return sorted(name_filter.filter_names(queryset, text).values_list("pk", flat=True))  # type: ignore[arg-type]
+def filtered(queryset: QuerySet[Organization], text: str) -> list[int]:
+    return sorted(name_filter.filter_names(queryset, text).values_list("pk", flat=True))
 
 
 def used_trigrams(captured: CaptureQueriesContext) -> bool:

@@ -12,6 +12,7 @@ from django.core.paginator import Paginator
 from django.core.validators import URLValidator
 from django.db import DatabaseError, connection
 from django.db.models import Q, QuerySet
+from django.forms import ChoiceField
 from django.test import SimpleTestCase, TransactionTestCase
 from django.test.utils import CaptureQueriesContext
 from hypothesis import given, settings
@@ -122,7 +123,9 @@ class BulkWriteTests(BaseTestCase):
         )
 
     def test_it_finds_new_keys_even_below_the_last_key_it_saw(self) -> None:
-        ids = [self.cast.gucc.external_id, self.cast.maat.external_id]
+        gucc, maat = self.cast.gucc.external_id, self.cast.maat.external_id
+        assert gucc is not None and maat is not None  # the cast's organizations all have one
+        ids = [gucc, maat]
         expected = {
             self.cast.gucc.external_id: self.cast.gucc.pk,
             self.cast.maat.external_id: self.cast.maat.pk,
@@ -390,7 +393,10 @@ class LightSelectTests(BaseTestCase):
         self.assertTrue(html.startswith('<select name="country" id="id_country">'))
         self.assertIn('<option value="PS" selected>', html)
         self.assertEqual(html.count(" selected"), 1)
-        self.assertEqual(html.count("<option"), len(form.fields["country"].choices))
+        country = form.fields["country"]
+        assert isinstance(country, ChoiceField)
+        # The stubs give the getter the setter's type; Django has made the choices a list.
+        self.assertEqual(html.count("<option"), len(country.choices))  # type: ignore[arg-type]
         invalid = DirectoryFilterForm({"country": "XX"})
         self.assertFalse(invalid.is_valid())
         self.assertIn('aria-invalid="true"', str(invalid["country"]))

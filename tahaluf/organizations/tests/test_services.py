@@ -17,7 +17,7 @@ class OrganizationServiceTests(BaseTestCase):
             organization=self.cast.gucc,
             data={"city": "خان يونس", "member_count": 56},
         )
-        change = history_for(self.cast.gucc).first()
+        change = history_for(self.cast.gucc)[0]
         assert change is not None
         self.assertEqual(change.actor, self.cast.amal)
         self.assertEqual(change.action, "update")
@@ -44,7 +44,7 @@ class OrganizationServiceTests(BaseTestCase):
         organization = services.organization_create(
             actor=self.cast.amal, data={"name_en": "New Network", "kind": "ngo"}
         )
-        self.assertTrue(organization.external_id.startswith("tahaluf-"))
+        self.assertRegex(organization.external_id or "", r"^tahaluf-")
 
     def test_it_lets_badr_edit_his_organization_but_not_carims(self) -> None:
         services.organization_update(
@@ -67,14 +67,14 @@ class OrganizationServiceTests(BaseTestCase):
         services.record_set_published(actor=self.cast.amal, record=self.cast.hidden, published=True)
         self.cast.hidden.refresh_from_db()
         self.assertTrue(self.cast.hidden.is_published)
-        self.assertEqual(history_for(self.cast.hidden).first().action, "publish")
+        self.assertEqual(history_for(self.cast.hidden)[0].action, "publish")
 
     def test_it_keeps_the_history_of_a_deleted_organization(self) -> None:
         pk = self.cast.hidden.pk
         services.record_delete(actor=self.cast.amal, record=self.cast.hidden)
         self.assertFalse(Organization.objects.filter(pk=pk).exists())
         entries = Change.objects.filter(object_id=pk, content_type__model="organization")
-        self.assertEqual(entries.first().action, "delete")
+        self.assertEqual(entries[0].action, "delete")
         self.assertGreaterEqual(entries.count(), 2)
 
 
@@ -133,8 +133,8 @@ class UnionMembershipServiceTests(BaseTestCase):
         services.union_membership_create(
             actor=self.cast.amal, union=self.cast.gucc, member=self.cast.maat, data={}
         )
-        self.assertEqual(history_for(self.cast.gucc).first().action, "link")
-        self.assertEqual(history_for(self.cast.maat).first().action, "link")
+        self.assertEqual(history_for(self.cast.gucc)[0].action, "link")
+        self.assertEqual(history_for(self.cast.maat)[0].action, "link")
 
 
 class PeopleAndPositionServiceTests(BaseTestCase):
@@ -189,7 +189,7 @@ class SourceServiceTests(BaseTestCase):
         )
         self.assertEqual(citation.field, "member_count")
         self.assertEqual(list(services.citations_for(self.cast.gucc)), [citation])
-        self.assertEqual(history_for(self.cast.gucc).first().changes["source"][1], "بروتوكول تعاون")
+        self.assertEqual(history_for(self.cast.gucc)[0].changes["source"][1], "بروتوكول تعاون")
 
     def test_it_refuses_an_unknown_fact_and_a_source_without_title(self) -> None:
         with self.assertRaises(ValidationError):
