@@ -2,19 +2,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest
 from ninja import Query, Router, Schema
 from pydantic import Field
 
-from tahaluf.lib.schemas import StrictSchema, Text, refuse_unknown_parameters
+from tahaluf.lib.http import ApiRequest
+from tahaluf.lib.schemas import StrictSchema, Text50, Text300, refuse_unknown_parameters
 from tahaluf.search import services
 
 router = Router()
 
 
 class SearchFilters(StrictSchema):
-    q: Text(300) = Field(..., min_length=1, description="What to look for, in any spelling.")
-    type: Text(50) = Field("", description="Only this kind of record: organization, person, …")
+    q: Text300 = Field(..., min_length=1, description="What to look for, in any spelling.")
+    type: Text50 = Field("", description="Only this kind of record: organization, person, …")
     limit: int = Field(10, ge=1, le=100)
     offset: int = Field(0, ge=0, le=10_000)
 
@@ -41,7 +41,7 @@ class SearchResults(Schema):
 
 
 @router.get("search", response=SearchResults, tags=["search"])
-def search(request: HttpRequest, filters: Query[SearchFilters]) -> dict[str, Any]:
+def search(request: ApiRequest, filters: Query[SearchFilters]) -> dict[str, Any]:
     """Search every kind of record the caller may see, ranked, with counts per kind."""
     refuse_unknown_parameters(request, SearchFilters)
     results = services.search(

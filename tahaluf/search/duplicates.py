@@ -1465,7 +1465,7 @@ def insert_keys(records: Iterable[Any]) -> int:
     quote = connection.ops.quote_name
     sql = "INSERT INTO {} ({}, {}) VALUES (%s, %s)".format(
         quote(DuplicateKey._meta.db_table), quote("key"), quote("organization_id"))
-    rows = []
+    rows: list[tuple[str, int]] = []
     for item in records:
         p = profile(item)
         rows.extend((term[:100], p.id) for term in stored_terms(p))

@@ -418,7 +418,8 @@ class EmbeddedBackend(SearchBackend):
                         (tantivy.Occur.Must, tantivy.Query.term_query(self.schema, "type", name)),
                     ]
                 )
-                count = searcher.search(of_type, 1, count=True).count
+                # tantivy's type stubs lack SearchResult.count, which it has.
+                count = searcher.search(of_type, 1, count=True).count  # type: ignore[attr-defined]
                 if count:
                     counts[name] = count
             if counts:
