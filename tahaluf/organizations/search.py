@@ -32,8 +32,17 @@ def _url_maker(name: str) -> Callable[[int], str]:
 
 
 _ORGANIZATION_FIELDS = (
-    "pk", "name_ar", "name_en", "other_names", "acronym", "kind", "country", "city",
-    "description_ar", "description_en", "is_published",
+    "pk",
+    "name_ar",
+    "name_en",
+    "other_names",
+    "acronym",
+    "kind",
+    "country",
+    "city",
+    "description_ar",
+    "description_en",
+    "is_published",
 )
 
 
@@ -63,24 +72,39 @@ def organization_documents(records: Iterable[Any]) -> list[SearchDocument]:
                     country = countries[code] = _both(lambda code=code: country_names.name(code))
                 parts.append(country)
             subtitle = subtitles[(organization.kind, organization.country)] = (
-                " · ".join(part[0] for part in parts), " · ".join(part[1] for part in parts)
+                " · ".join(part[0] for part in parts),
+                " · ".join(part[1] for part in parts),
             )
         subtitle_ar, subtitle_en = subtitle
         if city:
             subtitle_ar, subtitle_en = f"{subtitle_ar} · {city}", f"{subtitle_en} · {city}"
-        names = (organization.name_ar, organization.name_en, *organization.other_names,
-                 organization.acronym)
-        documents.append(SearchDocument(
-            type="organization", object_id=pk,
-            names=tuple([name for name in names if name]),
-            title_ar=organization.name_ar or organization.name_en,
-            title_en=organization.name_en or organization.name_ar,
-            subtitle_ar=subtitle_ar, subtitle_en=subtitle_en,
-            context=tuple([item for item in (city, organization.description_ar,
-                                             organization.description_en) if item]),
-            published=organization.is_published, owners=(pk,),
-            url=url(pk),
-        ))
+        names = (
+            organization.name_ar,
+            organization.name_en,
+            *organization.other_names,
+            organization.acronym,
+        )
+        documents.append(
+            SearchDocument(
+                type="organization",
+                object_id=pk,
+                names=tuple([name for name in names if name]),
+                title_ar=organization.name_ar or organization.name_en,
+                title_en=organization.name_en or organization.name_ar,
+                subtitle_ar=subtitle_ar,
+                subtitle_en=subtitle_en,
+                context=tuple(
+                    [
+                        item
+                        for item in (city, organization.description_ar, organization.description_en)
+                        if item
+                    ]
+                ),
+                published=organization.is_published,
+                owners=(pk,),
+                url=url(pk),
+            )
+        )
     return documents
 
 
@@ -90,20 +114,30 @@ def person_documents(records: Iterable[Person]) -> list[SearchDocument]:
         positions = list(person.positions.all())
 
         def subtitle(positions: list[Position] = positions) -> str:
-            return "; ".join(f"{position.title} — {position.organization.name}"
-                             for position in positions)
+            return "; ".join(
+                f"{position.title} — {position.organization.name}" for position in positions
+            )
 
         subtitle_ar, subtitle_en = _both(subtitle)
         names = [person.name_ar, person.name_en, *person.other_names]
-        documents.append(SearchDocument(
-            type="person", object_id=person.pk, names=tuple(name for name in names if name),
-            title_ar=" ".join(item for item in (person.honorific_ar, person.name_ar or person.name_en) if item),
-            title_en=" ".join(item for item in (person.honorific_en, person.name_en or person.name_ar) if item),
-            subtitle_ar=subtitle_ar, subtitle_en=subtitle_en,
-            published=person.is_published,
-            owners=tuple(sorted({position.organization_id for position in positions})),
-            url=reverse("organizations:person_detail", args=[person.pk]),
-        ))
+        documents.append(
+            SearchDocument(
+                type="person",
+                object_id=person.pk,
+                names=tuple(name for name in names if name),
+                title_ar=" ".join(
+                    item for item in (person.honorific_ar, person.name_ar or person.name_en) if item
+                ),
+                title_en=" ".join(
+                    item for item in (person.honorific_en, person.name_en or person.name_ar) if item
+                ),
+                subtitle_ar=subtitle_ar,
+                subtitle_en=subtitle_en,
+                published=person.is_published,
+                owners=tuple(sorted({position.organization_id for position in positions})),
+                url=reverse("organizations:person_detail", args=[person.pk]),
+            )
+        )
     return documents
 
 
@@ -119,11 +153,23 @@ def _people() -> QuerySet[Person]:
 
 
 def register_search_types() -> None:
-    register(SearchType(
-        name="organization", model=Organization, label=_("Organizations"),
-        queryset=_organizations, build=organization_documents, order=10,
-    ))
-    register(SearchType(
-        name="person", model=Person, label=_("People"), queryset=_people,
-        build=person_documents, order=20,
-    ))
+    register(
+        SearchType(
+            name="organization",
+            model=Organization,
+            label=_("Organizations"),
+            queryset=_organizations,
+            build=organization_documents,
+            order=10,
+        )
+    )
+    register(
+        SearchType(
+            name="person",
+            model=Person,
+            label=_("People"),
+            queryset=_people,
+            build=person_documents,
+            order=20,
+        )
+    )

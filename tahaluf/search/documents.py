@@ -219,9 +219,7 @@ def tally(analyzed: Iterable[AnalyzedDocument]) -> tuple[Counter[str], dict[str,
     for item in analyzed:
         counts.update({*item.tokens, *item.words})
     single = {
-        token
-        for token, count in counts.items()
-        if count < KNOWN_IN_RECORDS and _splittable(token)
+        token for token, count in counts.items() if count < KNOWN_IN_RECORDS and _splittable(token)
     }
     once: dict[str, str] = {}
     for item in analyzed:

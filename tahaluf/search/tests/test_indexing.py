@@ -13,11 +13,15 @@ from collections import Counter
 
 from tahaluf.search import arabic, parallel
 from tahaluf.search.documents import (
+    KNOWN_IN_RECORDS,
     WordCounts,
     analyze_document,
     analyze_documents,
     parse_query,
+    split_glued_after,
+    split_glued_again,
     split_rare,
+    tally,
 )
 from tahaluf.search.registry import SearchDocument
 
@@ -114,6 +118,36 @@ class AnalyzerAdditionsTests(unittest.TestCase):
 
 
 class ParallelRebuildTests(unittest.TestCase):
+    def test_it_finds_the_glued_records_batch_by_batch_as_in_one_pass(self) -> None:
+        names = [
+            "مؤسسة الوفاء للتطوع",
+            "جمعية النور الخيرية",
+            "مؤسسةالوفاء للثقافة",
+            "مركز النورللتنمية",
+            "الوفاء للتطوع",
+            "Maat Foundation",
+            "MaatFoundation",
+        ]
+        documents = [document(i, name) for i, name in enumerate(names * 3 + names[2:4])]
+        documents += [document(99, "جمعيةالنور الخيرية")]
+        first = [analyze_document(item) for item in documents]
+        in_one_pass = {item.document.key: item for item in split_glued_after(first)}
+        counts: Counter[str] = Counter()
+        once: dict[str, str] = {}
+        for start in range(0, len(first), 4):  # batches of 4, as workers see them
+            batch_counts, batch_once = tally(first[start : start + 4])
+            counts.update(batch_counts)
+            once.update(batch_once)
+        rare = {key for token, key in once.items() if counts[token] < KNOWN_IN_RECORDS}
+        again = {
+            item.document.key: item
+            for item in split_glued_again([item for item in documents if item.key in rare], counts)
+        }
+        self.assertEqual(set(again), {"organization:99"})
+        changed = {key for key, item in in_one_pass.items() if item not in first}
+        self.assertEqual(set(again), changed)
+        self.assertEqual(again, {key: in_one_pass[key] for key in changed})
+
     def test_it_sends_analyses_between_processes_unchanged(self) -> None:
         item = analyze_document(document(7, "مؤسسة ماعت", "Maat", city="القاهرة"))
         again = parallel._unpack(parallel._pack(item))
