@@ -358,14 +358,19 @@ class EmbeddedBackend(SearchBackend):
         wanted = offset + limit
         seen: set[tuple[int, int]] = set()
         ordered: list[tuple[float, Any]] = []
+        # Without a type filter a ranking pass counts what it matches, every type together:
+        # the counts per type need not go through the largest type's matches again (_counts).
+        totals: dict[bool, int] = {}
         for every_term in self._passes(query):
             if not every_term and ordered and all(plan.frequent):
                 break  # records with only some of the query's common words: noise
             found = searcher.search(
                 self._query(query, plan, every_term=every_term, filters=filters),
                 wanted,
-                count=False,
+                count=not types,
             )
+            if not types:
+                totals[every_term] = found.count  # type: ignore[attr-defined]
             for score, address in found.hits:
                 where = (address.segment_ord, address.doc)
                 if where not in seen:
@@ -388,7 +393,7 @@ class EmbeddedBackend(SearchBackend):
                     url=stored["url"],
                 )
             )
-        results.counts = self._counts(query, plan, searcher, base_filters)
+        results.counts = self._counts(query, plan, searcher, base_filters, totals)
         results.total = (
             sum(results.counts.get(name, 0) for name in types)
             if types
@@ -402,16 +407,22 @@ class EmbeddedBackend(SearchBackend):
         plan: _Plan,
         searcher: tantivy.Searcher,
         filters: list[tantivy.Query],
+        totals: dict[bool, int] | None = None,
     ) -> dict[str, int]:
         """Records of each type matching every word of the query; when none does, matching
-        some word (as the second ranking pass finds them)."""
+        some word (as the second ranking pass finds them). `totals`: what a ranking pass
+        (with these filters) matched of every type; then the type with the most records
+        gets the rest, and only the others are counted: intersecting with a short list of
+        records of one type is quick, with most of the index is not."""
         names = [name for name in self._type_names(searcher) if searcher.doc_freq("type", name)]
+        names.sort(key=lambda name: -searcher.doc_freq("type", name))
         counts: dict[str, int] = {}
         for every_term in self._passes(query):
             matching = tantivy.Query.const_score_query(
                 self._query(query, plan, every_term=every_term, filters=filters), 1.0
             )
-            for name in names:
+            total = (totals or {}).get(every_term)
+            for name in names[1:] if total is not None else names:
                 of_type = tantivy.Query.boolean_query(
                     [
                         (tantivy.Occur.Must, matching),
@@ -422,9 +433,11 @@ class EmbeddedBackend(SearchBackend):
                 count = searcher.search(of_type, 1, count=True).count  # type: ignore[attr-defined]
                 if count:
                     counts[name] = count
+            if total is not None and names and total > sum(counts.values()):
+                counts[names[0]] = total - sum(counts.values())
             if counts:
                 break
-        return counts
+        return {name: counts[name] for name in self._type_names(searcher) if name in counts}
 
     @staticmethod
     def _passes(query: ParsedQuery) -> list[bool]:

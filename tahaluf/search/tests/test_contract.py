@@ -153,6 +153,12 @@ class ContractTests(_Mixin):
         self.assertGreaterEqual(results.counts.get("organization", 0), 1)
         only_people = services.search(user=None, text="درويش الاتحاد", types=["person"])
         self.assertEqual({hit.type for hit in only_people.hits}, {"person"})
+        # Counted for one type at a time, the counts are the same.
+        for text in ("درويش الاتحاد", "الاتحاد", "درويش", "Maat"):
+            counts = services.search(user=None, text=text).counts
+            for name in ("organization", "person"):
+                alone = services.search(user=None, text=text, types=[name]).counts
+                self.assertEqual(alone.get(name), counts.get(name), (text, name))
 
     def test_it_highlights_the_matched_words(self) -> None:
         hit = services.search(user=None, text="الخليل").hits[0]
