@@ -462,8 +462,7 @@ def import_organizations(
             raise ImportNeedsConfirmation(duplicates)
     report = ImportReport(total=len(rows))
     with _sqlite_page_cache(megabytes=256), transaction.atomic():
-        with _indexes_rebuilt_after(len(rows)):
-            _write(rows, actor=actor, publish=publish, report=report, progress=progress)
+        _write(rows, actor=actor, publish=publish, report=report, progress=progress)
     return report
 
 
@@ -508,16 +507,19 @@ def history_json(row: Mapping[str, Any]) -> str:
     parts = []
     for name in HISTORY_FIELDS:
         value = row[name]
-        if value is None or value is False or value == "" or value == []:
-            continue
-        if value is True:
-            parts.append(f'"{name}":[null,true]')
-        elif isinstance(value, int):
+        kind = type(value)  # exact types: a validated row holds only these
+        if kind is str:
+            if value:
+                parts.append(f'"{name}":[null,{_json_string(value)}]')
+        elif kind is int:
             parts.append(f'"{name}":[null,{value}]')
-        elif isinstance(value, str):
-            parts.append(f'"{name}":[null,{_json_string(value)}]')
-        else:  # the focus areas: a list of strings
-            parts.append(f'"{name}":[null,[{",".join(map(_json_string, value))}]]')
+        elif value is True:
+            parts.append(f'"{name}":[null,true]')
+        elif kind is list:  # the focus areas
+            if value:
+                parts.append(f'"{name}":[null,[{",".join(map(_json_string, value))}]]')
+        elif value is not None and value is not False:
+            raise TypeError(f"{name}: {kind.__name__} in an imported row")
     return "{" + ",".join(parts) + "}"
 
 
@@ -533,8 +535,8 @@ REBUILD_INDEXES_FROM = 20_000
 
 @contextmanager
 def _indexes_rebuilt_after(new_rows: int) -> Iterator[None]:
-    """On SQLite, when the import is at least as large as the registry it joins, drop the
-    secondary indexes of the tables it writes and build them again at the end.
+    """On SQLite, when the import creates at least as many organizations as the registry
+    has, drop the secondary indexes of the tables it writes and build them again at the end.
 
     Kept up to date, each index takes every new row at a random place (names in no
     particular order), page after page; built afresh, it is one sort. At 100,000
@@ -697,112 +699,116 @@ def _write(
             continue
         to_update.append((old[0], row, changes, new_focus))
 
-    done = 0
-    imported_values = operator.itemgetter(*IMPORTED_FIELDS)
-    organizations = BulkInsert(
-        Organization,
-        varying=[*IMPORTED_FIELDS, "sort_ar", "sort_en"],
-        fixed={
-            "is_published": publish,
-            "created_by_id": actor_id,
-            "created_at": now,
-            "updated_at": now,
-        },
-    )
-    links = BulkInsert(through, varying=["organization_id", "focusarea_id"], fixed={})
-    history_fixed = {
-        "content_type_id": content_type.pk,
-        "actor_id": actor_id,
-        "actor_label": label,
-        "at": now,
-    }
-    imported = BulkInsert(
-        Change,
-        varying=["object_id", "object_repr", "changes"],
-        fixed={**history_fixed, "action": Action.IMPORT, "note": ""},
-        encoded=["changes"],
-    )
-    last_pk = Organization.objects.aggregate(last=Max("pk"))["last"] or 0
-    with _Writer() as writer:
-        for batch in _in_chunks(to_create, BATCH_SIZE):
-            writer.submit(
-                organizations,
-                organizations.prepare(
-                    imported_values(row)
-                    + BilingualNameMixin.sort_names(row["name_ar"], row["name_en"])
-                    for row in batch
-                ),
-            )
-            # While the organizations are written: their history, as JSON.
-            histories = [history_json(row) for row in batch]
-            writer.wait()
-            progress("writing", done, total)
-            pks = _new_pks([row["external_id"] for row in batch], above=last_pk)
-            last_pk = max(pks.values())
-            # The search index follows; the caller applies it with its own progress bar.
-            records_changed("organization", pks.values(), defer=True)
-            # Written while the next batch is made ready.
-            writer.submit(
-                links,
-                links.prepare(
-                    (pks[row["external_id"]], focus_by_key[key])
-                    for row in batch
-                    for key in row["focus_areas"]
-                ),
-            )
-            writer.submit(
-                imported,
-                imported.prepare(
-                    (pks[row["external_id"]], (row["name_ar"] or row["name_en"])[:300], history)
-                    for row, history in zip(batch, histories, strict=True)
-                ),
-            )
-            done += len(batch)
-            report.created += len(batch)
-
-    quote = connection.ops.quote_name
-    updated_columns = [*IMPORTED_FIELDS, "sort_ar", "sort_en", "updated_at"]
-    columns = {field.attname: field.column for field in Organization._meta.concrete_fields}
-    update_sql = "UPDATE {} SET {} WHERE {} = %s".format(
-        quote(Organization._meta.db_table),
-        ", ".join(f"{quote(columns[name])} = %s" for name in updated_columns),
-        quote(columns["id"]),
-    )
-    now_value = Organization._meta.get_field("updated_at").get_db_prep_save(now, connection)
-    updated = BulkInsert(
-        Change,
-        varying=["object_id", "object_repr", "changes"],
-        fixed={**history_fixed, "action": Action.UPDATE, "note": "CSV import"},
-    )
-    for batch_updates in _in_chunks(to_update, BATCH_SIZE):
-        with connection.cursor() as cursor:
-            cursor.executemany(
-                update_sql,
-                [
-                    (
-                        *imported_values(row),
-                        *BilingualNameMixin.sort_names(row["name_ar"], row["name_en"]),
-                        now_value,
-                        pk,
-                    )
-                    for pk, row, _changes, _focus in batch_updates
-                ],
-            )
-        refocused = [
-            (pk, focus) for pk, _row, _changes, focus in batch_updates if focus is not None
-        ]
-        if refocused:
-            through.objects.filter(organization_id__in=[pk for pk, _focus in refocused]).delete()
-            links.run((pk, focus_by_key[key]) for pk, focus in refocused for key in focus)
-        updated.run(
-            (pk, (row["name_ar"] or row["name_en"])[:300], changes)
-            for pk, row, changes, _focus in batch_updates
+    # A first large import builds the indexes after its rows (see _indexes_rebuilt_after).
+    with _indexes_rebuilt_after(len(to_create)):
+        done = 0
+        imported_values = operator.itemgetter(*IMPORTED_FIELDS)
+        organizations = BulkInsert(
+            Organization,
+            varying=[*IMPORTED_FIELDS, "sort_ar", "sort_en"],
+            fixed={
+                "is_published": publish,
+                "created_by_id": actor_id,
+                "created_at": now,
+                "updated_at": now,
+            },
         )
-        records_changed("organization", [pk for pk, *_rest in batch_updates], defer=True)
-        done += len(batch_updates)
-        report.updated += len(batch_updates)
-        progress("writing", done, total)
-    progress("writing", total, total)
+        links = BulkInsert(through, varying=["organization_id", "focusarea_id"], fixed={})
+        history_fixed = {
+            "content_type_id": content_type.pk,
+            "actor_id": actor_id,
+            "actor_label": label,
+            "at": now,
+        }
+        imported = BulkInsert(
+            Change,
+            varying=["object_id", "object_repr", "changes"],
+            fixed={**history_fixed, "action": Action.IMPORT, "note": ""},
+            encoded=["changes"],
+        )
+        last_pk = Organization.objects.aggregate(last=Max("pk"))["last"] or 0
+        with _Writer() as writer:
+            for batch in _in_chunks(to_create, BATCH_SIZE):
+                writer.submit(
+                    organizations,
+                    organizations.prepare(
+                        imported_values(row)
+                        + BilingualNameMixin.sort_names(row["name_ar"], row["name_en"])
+                        for row in batch
+                    ),
+                )
+                # While the organizations are written: their history, as JSON.
+                histories = [history_json(row) for row in batch]
+                writer.wait()
+                progress("writing", done, total)
+                pks = _new_pks([row["external_id"] for row in batch], above=last_pk)
+                last_pk = max(pks.values())
+                # The search index follows; the caller applies it with its own progress bar.
+                records_changed("organization", pks.values(), defer=True)
+                # Written while the next batch is made ready.
+                writer.submit(
+                    links,
+                    links.prepare(
+                        (pks[row["external_id"]], focus_by_key[key])
+                        for row in batch
+                        for key in row["focus_areas"]
+                    ),
+                )
+                writer.submit(
+                    imported,
+                    imported.prepare(
+                        (pks[row["external_id"]], (row["name_ar"] or row["name_en"])[:300], history)
+                        for row, history in zip(batch, histories, strict=True)
+                    ),
+                )
+                done += len(batch)
+                report.created += len(batch)
+
+        quote = connection.ops.quote_name
+        updated_columns = [*IMPORTED_FIELDS, "sort_ar", "sort_en", "updated_at"]
+        columns = {field.attname: field.column for field in Organization._meta.concrete_fields}
+        update_sql = "UPDATE {} SET {} WHERE {} = %s".format(
+            quote(Organization._meta.db_table),
+            ", ".join(f"{quote(columns[name])} = %s" for name in updated_columns),
+            quote(columns["id"]),
+        )
+        now_value = Organization._meta.get_field("updated_at").get_db_prep_save(now, connection)
+        updated = BulkInsert(
+            Change,
+            varying=["object_id", "object_repr", "changes"],
+            fixed={**history_fixed, "action": Action.UPDATE, "note": "CSV import"},
+        )
+        for batch_updates in _in_chunks(to_update, BATCH_SIZE):
+            with connection.cursor() as cursor:
+                cursor.executemany(
+                    update_sql,
+                    [
+                        (
+                            *imported_values(row),
+                            *BilingualNameMixin.sort_names(row["name_ar"], row["name_en"]),
+                            now_value,
+                            pk,
+                        )
+                        for pk, row, _changes, _focus in batch_updates
+                    ],
+                )
+            refocused = [
+                (pk, focus) for pk, _row, _changes, focus in batch_updates if focus is not None
+            ]
+            if refocused:
+                through.objects.filter(
+                    organization_id__in=[pk for pk, _focus in refocused]
+                ).delete()
+                links.run((pk, focus_by_key[key]) for pk, focus in refocused for key in focus)
+            updated.run(
+                (pk, (row["name_ar"] or row["name_en"])[:300], changes)
+                for pk, row, changes, _focus in batch_updates
+            )
+            records_changed("organization", [pk for pk, *_rest in batch_updates], defer=True)
+            done += len(batch_updates)
+            report.updated += len(batch_updates)
+            progress("writing", done, total)
+        progress("writing", total, total)
 
 
 def _focus_areas_for(keys_per_row: Iterable[list[str]]) -> dict[str, FocusArea]:

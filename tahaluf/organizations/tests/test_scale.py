@@ -259,20 +259,35 @@ class IndexRebuildTests(TransactionTestCase):
 
     def test_it_keeps_the_indexes_when_the_import_fails(self) -> None:
         before = index_definitions()
+        calls = {"n": 0}
 
-        def failing_write(rows: list[dict[str, object]], **_kwargs: object) -> None:
-            Organization.objects.create(name_ar="جزء", external_id="partial")
-            raise DatabaseError("disk full")
+        def failing_history(row: dict[str, object]) -> str:
+            # Fails once the first organizations are written and the indexes dropped.
+            calls["n"] += 1
+            if calls["n"] > 5:
+                raise DatabaseError("disk full")
+            return "{}"
 
         rows = [f"f-{n},جمعية {n},,,ngo,,,,,,," for n in range(12)]
         with (
             mock.patch.object(importing, "REBUILD_INDEXES_FROM", 10),
-            mock.patch.object(importing, "_write", failing_write),
+            mock.patch.object(importing, "history_json", failing_history),
+            CaptureQueriesContext(connection) as captured,
         ):
             with self.assertRaisesRegex(DatabaseError, "disk full"):
                 import_organizations(csv_bytes(rows), actor=None)
+        self.assertTrue(any("DROP INDEX" in query["sql"] for query in captured.captured_queries))
         self.assertEqual(index_definitions(), before)
         self.assertFalse(Organization.objects.exists())
+
+    def test_a_re_import_that_creates_nothing_keeps_the_indexes(self) -> None:
+        rows = [f"k-{n},جمعية {n},,,ngo,,,,,,," for n in range(12)]
+        with mock.patch.object(importing, "REBUILD_INDEXES_FROM", 10):
+            import_organizations(csv_bytes(rows), actor=None)
+            with CaptureQueriesContext(connection) as captured:
+                report = import_organizations(csv_bytes(rows), actor=None)
+        self.assertEqual(report.unchanged, 12)
+        self.assertFalse(any("DROP INDEX" in query["sql"] for query in captured.captured_queries))
 
     def test_it_leaves_the_indexes_alone_for_an_import_smaller_than_the_registry(self) -> None:
         Organization.objects.bulk_create([Organization(name_ar=f"قائم {n}") for n in range(20)])
