@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries as country_names
 
 from tahaluf.organizations.models import Kind, Organization, Person, Position
-from tahaluf.search.registry import SearchDocument, SearchType, register
+from tahaluf.search.registry import SearchDocument, SearchType, make_document, register
 
 
 def _both(function):  # type: ignore[no-untyped-def]
@@ -85,7 +85,7 @@ def organization_documents(records: Iterable[Any]) -> list[SearchDocument]:
             organization.acronym,
         )
         documents.append(
-            SearchDocument(
+            make_document(
                 type="organization",
                 object_id=pk,
                 names=tuple([name for name in names if name]),

@@ -24,7 +24,9 @@ from typing import NamedTuple
 __all__ = [
     "Analysis",
     "analyze",
+    "analyze_piece",
     "normalize",
+    "pair_keys",
     "split_glued",
     "stem",
     "strip_known",
@@ -677,6 +679,8 @@ _LATIN_SECOND = frozenset("allah alla ullah illah eddine eddin uddin addin ed ud
 
 
 _PAIR_WORDS = _AR_FIRST | _AR_SECOND | _LATIN_FIRST | _LATIN_SECOND
+# A text has glued-pair keys only when one of its tokens is one of these.
+PAIR_WORDS = _PAIR_WORDS
 
 
 def _pair_keys(tokens: tuple[str, ...]) -> list[str]:
@@ -695,6 +699,24 @@ def _pair_keys(tokens: tuple[str, ...]) -> list[str]:
                     glued += tokens[i + 2]  # Abd al Rahman = Abdelrahman
                 keys.append(_key(glued))
     return keys
+
+
+def analyze_piece(piece: str) -> Analysis:
+    """analyze() of one space-separated piece of a text, but for the keys of glued pairs,
+    which may join tokens of two pieces: the tokens, words, stems and keys of a text's pieces,
+    one after the other, then pair_keys(tokens) of all of them, are analyze()'s. A rebuild
+    analyzes names piece by piece (documents.py): a million names repeat their words, not
+    themselves."""
+    tokens = tuple(tokenize(piece))
+    if not tokens:
+        return Analysis((), (), (), ())
+    words, stems, token_keys = zip(*map(_info, tokens), strict=True)
+    return Analysis(tokens, words, stems, tuple([key for key in token_keys if key]))
+
+
+def pair_keys(tokens: tuple[str, ...]) -> list[str]:
+    """The keys of glued pairs (رام الله → rml) in a text's tokens, in analyze()'s order."""
+    return [key for key in _pair_keys(tokens) if key]
 
 
 def analyze(text: str, vocabulary: Container[str] | None = None) -> Analysis:

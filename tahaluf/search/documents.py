@@ -121,17 +121,21 @@ def _token_concepts(token: str) -> tuple[str, ...]:
     return _indexed_concepts(arabic.stem(token), _is_arabic(token))
 
 
-@lru_cache(maxsize=1 << 16)
-def _name_fields(
-    name: str,
-) -> tuple[arabic.Analysis, tuple[str, ...], str, str] | None:
-    """One name's analysis, the concept terms of its tokens and its two whole forms. Names
-    repeat (acronyms, other spellings), and a rebuild analyzes a million of them."""
-    analysis = arabic.analyze(name)
-    if not analysis.tokens:
-        return None
-    concepts = [concept for token in analysis.tokens for concept in _token_concepts(token)]
-    return analysis, tuple(concepts), " ".join(analysis.tokens), " ".join(analysis.words)
+# One piece of a name (arabic.analyze_piece): tokens, words, stems, keys, the concept terms of
+# its tokens, and whether it has a word of a glued pair (arabic.PAIR_WORDS).
+_Piece = tuple[
+    tuple[str, ...], tuple[str, ...], tuple[str, ...], tuple[str, ...], tuple[str, ...], bool
+]
+
+
+@lru_cache(maxsize=1 << 18)
+def _piece(piece: str) -> _Piece:
+    """Names are analyzed piece by piece (the words between spaces), each piece once: a
+    rebuild analyzes a million names, which repeat their words (some 35,000 different ones in
+    a million names) but rarely themselves."""
+    analysis = arabic.analyze_piece(piece)
+    concepts = tuple([concept for token in analysis.tokens for concept in _token_concepts(token)])
+    return (*analysis, concepts, not arabic.PAIR_WORDS.isdisjoint(analysis.tokens))
 
 
 def analyze_document(
@@ -148,18 +152,30 @@ def analyze_document(
     concepts: list[str] = []
     exact: list[str] = []
     for name in document.names:
-        fields = _name_fields(name)
-        if fields is None:
+        # arabic.analyze(name), a piece at a time; its glued-pair keys after the others.
+        name_tokens: list[str] = []
+        name_words: list[str] = []
+        pairs = False
+        for piece in name.split(" "):
+            if piece:
+                piece_tokens, piece_words, piece_stems, piece_keys, piece_concepts, pair = _piece(
+                    piece
+                )
+                name_tokens += piece_tokens
+                name_words += piece_words
+                stems += piece_stems
+                keys += piece_keys
+                concepts += piece_concepts
+                pairs = pairs or pair
+        if not name_tokens:
             continue
-        analysis, name_concepts, whole, without_articles = fields
-        tokens += analysis.tokens
-        words += analysis.words
-        stems += analysis.stems
-        keys += analysis.keys
-        concepts += name_concepts
-        exact.append(whole)
+        if pairs:
+            keys += arabic.pair_keys(tuple(name_tokens))
+        tokens += name_tokens
+        words += name_words
+        exact.append(" ".join(name_tokens))
         # Without its article the whole name still counts as the whole name.
-        exact.append(without_articles)
+        exact.append(" ".join(name_words))
     if vocabulary is not None:
         for token, word in zip(tokens[:], words[:], strict=True):
             parts = split_rare(token, word, vocabulary)
@@ -174,7 +190,10 @@ def analyze_document(
     context: list[str] = []
     for text in document.context:
         context.extend(_context_terms(text) if len(text) <= 60 else _context_of(text))
-    return AnalyzedDocument(
+    # AnalyzedDocument(...) without its __init__, which sets the fields one at a time (a
+    # rebuild makes a million).
+    analyzed = object.__new__(AnalyzedDocument)
+    analyzed.__dict__.update(
         document=document,
         tokens=tuple(dict.fromkeys(tokens)),
         words=tuple(dict.fromkeys(words)),
@@ -183,6 +202,7 @@ def analyze_document(
         exact=tuple(dict.fromkeys(exact)),
         context=tuple(dict.fromkeys(context)),
     )
+    return analyzed
 
 
 def analyze_documents(documents: Iterable[SearchDocument]) -> Iterator[AnalyzedDocument]:

@@ -181,7 +181,7 @@ def _acronym(text: str) -> str:
 
 
 def _looks_like_acronym(name: str) -> str:
-    """"CNDH", "U.N.", "ALLMEP": a one-word Latin name in capitals (or with dots)."""
+    """ "CNDH", "U.N.", "ALLMEP": a one-word Latin name in capitals (or with dots)."""
     stripped = name.strip()
     if not stripped or " " in stripped or len(stripped) > _ACRONYM_LIKE_MAX + 5:
         return ""
@@ -236,12 +236,21 @@ def profile(item: Any) -> Profile:
         sounds.extend(tok.sounds)
     ar_stems, lat_stems = frozenset(ar), frozenset(lat)
     return Profile(
-        id=record.id, ar=tuple(ar.values()), lat=tuple(lat.values()), seqs=tuple(seqs),
+        id=record.id,
+        ar=tuple(ar.values()),
+        lat=tuple(lat.values()),
+        seqs=tuple(seqs),
         acronyms=frozenset(acronyms) if acronyms else _EMPTY,
         declared=declared if len(declared) >= 2 else "",
-        initials=frozenset(initials - acronyms) if initials else _EMPTY, city=city,
-        city_key=city_key, country=record.country, ar_stems=ar_stems, lat_stems=lat_stems,
-        stems=ar_stems | lat_stems, sounds=frozenset(sounds), record=record,
+        initials=frozenset(initials - acronyms) if initials else _EMPTY,
+        city=city,
+        city_key=city_key,
+        country=record.country,
+        ar_stems=ar_stems,
+        lat_stems=lat_stems,
+        stems=ar_stems | lat_stems,
+        sounds=frozenset(sounds),
+        record=record,
     )
 
 
@@ -432,12 +441,14 @@ def _similar_spelling(a: Tok, b: Tok) -> bool:
     if shortest >= 4 and _one_apart(wa, wb):
         return True
     ta, tb = a.token, b.token
-    if (len(ta) >= 4 and len(tb) >= 4 and _one_apart(ta, tb)
-            and (len(ta) != len(tb) or shortest >= 4)):
+    if (
+        len(ta) >= 4
+        and len(tb) >= 4
+        and _one_apart(ta, tb)
+        and (len(ta) != len(tb) or shortest >= 4)
+    ):
         return True
-    return (
-        len(a.key) >= 3 and a.key == b.key and wa[:1] == wb[:1] and _distance(wa, wb, 2) <= 2
-    )
+    return len(a.key) >= 3 and a.key == b.key and wa[:1] == wb[:1] and _distance(wa, wb, 2) <= 2
 
 
 def _glued(token: str, seqs: Sequence[tuple[str, ...]]) -> tuple[str, ...] | None:
@@ -461,8 +472,15 @@ def _glued(token: str, seqs: Sequence[tuple[str, ...]]) -> tuple[str, ...] | Non
 class _Tally:
     """Evidence for and against, summed over the comparisons of two records."""
 
-    __slots__ = ("compared", "matched", "conflict_a", "conflict_b", "uncertain",
-                 "substitution", "notes")
+    __slots__ = (
+        "compared",
+        "matched",
+        "conflict_a",
+        "conflict_b",
+        "uncertain",
+        "substitution",
+        "notes",
+    )
 
     def __init__(self, explain: bool) -> None:
         self.compared = False
@@ -474,9 +492,19 @@ class _Tally:
         self.notes: dict[str, list[Any]] | None = defaultdict(list) if explain else None
 
 
-def _compare_same(ta: tuple[Tok, ...], tb: tuple[Tok, ...], sa: frozenset[str],
-                  sb: frozenset[str], pa: Profile, pb: Profile, idf: Callable[[str], float],
-                  tally: _Tally, latin: bool, rare: float, translation: bool = False) -> None:
+def _compare_same(
+    ta: tuple[Tok, ...],
+    tb: tuple[Tok, ...],
+    sa: frozenset[str],
+    sb: frozenset[str],
+    pa: Profile,
+    pb: Profile,
+    idf: Callable[[str], float],
+    tally: _Tally,
+    latin: bool,
+    rare: float,
+    translation: bool = False,
+) -> None:
     """Compare the words of one script of two records (sa, sb: their stems)."""
     tally.compared = True
     notes = tally.notes
@@ -498,12 +526,18 @@ def _compare_same(ta: tuple[Tok, ...], tb: tuple[Tok, ...], sa: frozenset[str],
                 # Words one letter apart agree in their first or their last letter; tokens
                 # (the article ال in front) in their last letter, or all but it.
                 other_token = other.token
-                if (-2 <= len(other.word) - length <= 2
-                        and (other.word[:1] == first or other.word[-1:] == last
-                             or other_token[-1:] == token[-1:]
-                             or other_token[:-1] == token[:-1]
-                             or other_token.startswith(token) or token.startswith(other_token))
-                        and _similar_spelling(tok, other)):
+                if (
+                    -2 <= len(other.word) - length <= 2
+                    and (
+                        other.word[:1] == first
+                        or other.word[-1:] == last
+                        or other_token[-1:] == token[-1:]
+                        or other_token[:-1] == token[:-1]
+                        or other_token.startswith(token)
+                        or token.startswith(other_token)
+                    )
+                    and _similar_spelling(tok, other)
+                ):
                     weight = min(idf(tok.stem), idf(other.stem))
                     tally.matched += SPELLED * weight
                     left_a.remove(tok)
@@ -524,8 +558,7 @@ def _compare_same(ta: tuple[Tok, ...], tb: tuple[Tok, ...], sa: frozenset[str],
     if (left_a or left_b) and len(ta) != len(tb):
         # A word glued from two or three words of the other record: الأممالمتحدة. Such a
         # word is rare (GLUE_RARE: its weight is at least this share of the largest).
-        for side_left, seqs, other_left in ((left_a, pb.seqs, left_b),
-                                            (left_b, pa.seqs, left_a)):
+        for side_left, seqs, other_left in ((left_a, pb.seqs, left_b), (left_b, pa.seqs, left_a)):
             for tok in list(side_left):
                 if len(tok.token) < 5 or idf(tok.stem) < rare:
                     continue
@@ -558,14 +591,22 @@ def _compare_same(ta: tuple[Tok, ...], tb: tuple[Tok, ...], sa: frozenset[str],
     if best_a and best_b:
         tally.substitution = max(tally.substitution, min(best_a, best_b))
     if notes is not None and (left_a or left_b):
-        notes["left"].append({
-            "a": sorted(((idf(tok.stem), tok.token) for tok in left_a), reverse=True),
-            "b": sorted(((idf(tok.stem), tok.token) for tok in left_b), reverse=True),
-        })
+        notes["left"].append(
+            {
+                "a": sorted(((idf(tok.stem), tok.token) for tok in left_a), reverse=True),
+                "b": sorted(((idf(tok.stem), tok.token) for tok in left_b), reverse=True),
+            }
+        )
 
 
-def _compare_across(ta: tuple[Tok, ...], tb: tuple[Tok, ...], idf: Callable[[str], float],
-                    tally: _Tally, flipped: bool, supplementary: bool = False) -> None:
+def _compare_across(
+    ta: tuple[Tok, ...],
+    tb: tuple[Tok, ...],
+    idf: Callable[[str], float],
+    tally: _Tally,
+    flipped: bool,
+    supplementary: bool = False,
+) -> None:
     """Compare Arabic words of one record with Latin words of the other: by meaning
     (glossary) or by transliteration key. A word that matches nothing and whose meaning is
     unknown may be a translation: it counts as uncertain, not against. A `supplementary`
@@ -622,8 +663,9 @@ def _compare_across(ta: tuple[Tok, ...], tb: tuple[Tok, ...], idf: Callable[[str
     if best["a"] and best["b"]:
         tally.substitution = max(tally.substitution, min(best["a"], best["b"]))
     if notes is not None and (known_left["a"] or known_left["b"]):
-        notes["left"].append({side: sorted(items, reverse=True)
-                              for side, items in known_left.items()})
+        notes["left"].append(
+            {side: sorted(items, reverse=True) for side, items in known_left.items()}
+        )
 
 
 def _acronyms(pa: Profile, pb: Profile, idf: Callable[[str], float], tally: _Tally) -> str:
@@ -661,16 +703,38 @@ def _same_city(pa: Profile, pb: Profile) -> bool | None:
     return False
 
 
-def _score(pa: Profile, pb: Profile, stats: Stats, explain: bool = False
-           ) -> tuple[float, list[Reason]]:
+def _score(
+    pa: Profile, pb: Profile, stats: Stats, explain: bool = False
+) -> tuple[float, list[Reason]]:
     tally = _Tally(explain)
     idf = stats.idf
     if pa.ar and pb.ar:
-        _compare_same(pa.ar, pb.ar, pa.ar_stems, pb.ar_stems, pa, pb, idf, tally, False,
-                      GLUE_RARE * stats.log_n)
+        _compare_same(
+            pa.ar,
+            pb.ar,
+            pa.ar_stems,
+            pb.ar_stems,
+            pa,
+            pb,
+            idf,
+            tally,
+            False,
+            GLUE_RARE * stats.log_n,
+        )
     if pa.lat and pb.lat:
-        _compare_same(pa.lat, pb.lat, pa.lat_stems, pb.lat_stems, pa, pb, idf, tally, True,
-                      GLUE_RARE * stats.log_n, translation=bool(pa.ar and pb.ar))
+        _compare_same(
+            pa.lat,
+            pb.lat,
+            pa.lat_stems,
+            pb.lat_stems,
+            pa,
+            pb,
+            idf,
+            tally,
+            True,
+            GLUE_RARE * stats.log_n,
+            translation=bool(pa.ar and pb.ar),
+        )
     if not tally.compared:
         if pa.ar and pb.lat:
             _compare_across(pa.ar, pb.lat, idf, tally, flipped=False)
@@ -691,8 +755,9 @@ def _score(pa: Profile, pb: Profile, stats: Stats, explain: bool = False
     # Words only one has weigh less when what they share is specific: ماعت is all of one
     # record's name and one word of the other's long one.
     one_sided_weight = ONE_SIDED * (1 - SPECIFIC_SHARE * specific)
-    base = m / (m + one_sided_weight * (one_sided + UNCERTAIN * tally.uncertain)
-                + CONFLICT * conflict)
+    base = m / (
+        m + one_sided_weight * (one_sided + UNCERTAIN * tally.uncertain) + CONFLICT * conflict
+    )
     # Sharing only common words (جمعية الشباب) says little, even when that is all there is.
     base *= min(m / (CONFIDENT * stats.log_n), 1.0)
     if tally.substitution:
@@ -731,8 +796,16 @@ def _raw_words(record: Record) -> dict[str, str]:
     return found
 
 
-def _explain(tally: _Tally, pa: Profile, pb: Profile, stats: Stats, acronym: str,
-             city: bool | None, base: float, names_compared: bool = True) -> list[Reason]:
+def _explain(
+    tally: _Tally,
+    pa: Profile,
+    pb: Profile,
+    stats: Stats,
+    acronym: str,
+    city: bool | None,
+    base: float,
+    names_compared: bool = True,
+) -> list[Reason]:
     notes = tally.notes or {}
     raw_a, raw_b = _raw_words(pa.record), _raw_words(pb.record)
 
@@ -759,34 +832,47 @@ def _explain(tally: _Tally, pa: Profile, pb: Profile, stats: Stats, acronym: str
     across = sorted(notes.get("across", []), reverse=True)
     if across and not (reasons and reasons[0].code == "same_name"):
         for _weight, token, other in across[:2]:
-            reasons.append(Reason("across_scripts", {"first": f"«{ra(token)}»",
-                                                     "second": f"«{rb(other)}»"}))
+            reasons.append(
+                Reason("across_scripts", {"first": f"«{ra(token)}»", "second": f"«{rb(other)}»"})
+            )
     if acronym:
-        reasons.append(Reason("acronym_only" if not names_compared else "same_acronym",
-                              {"acronym": acronym.upper()}))
+        reasons.append(
+            Reason(
+                "acronym_only" if not names_compared else "same_acronym",
+                {"acronym": acronym.upper()},
+            )
+        )
     for first, second in notes.get("acronyms", []):
-        reasons.append(Reason("different_acronyms", {"first": first.upper(),
-                                                     "second": second.upper()}))
+        reasons.append(
+            Reason("different_acronyms", {"first": first.upper(), "second": second.upper()})
+        )
     differ = [item for item in lefts if item["a"] and item["b"]]
     if differ:
         best = max(differ, key=lambda item: min(item["a"][0][0], item["b"][0][0]))
-        reasons.append(Reason("differ", {"first": f"«{ra(best['a'][0][1])}»",
-                                         "second": f"«{rb(best['b'][0][1])}»"}))
+        reasons.append(
+            Reason(
+                "differ",
+                {"first": f"«{ra(best['a'][0][1])}»", "second": f"«{rb(best['b'][0][1])}»"},
+            )
+        )
     elif lefts:
         extra = [ra(t) for item in lefts for _w, t in item["a"]] + [
-            rb(t) for item in lefts for _w, t in item["b"]]
+            rb(t) for item in lefts for _w, t in item["b"]
+        ]
         reasons.append(Reason("extra", {"words": _quote(list(dict.fromkeys(extra))[:3])}))
     if city is True:
         reasons.append(Reason("same_city", {"city": pa.record.city}))
     elif city is False:
-        reasons.append(Reason("different_cities", {"first": pa.record.city,
-                                                   "second": pb.record.city}))
+        reasons.append(
+            Reason("different_cities", {"first": pa.record.city, "second": pb.record.city})
+        )
     if pa.country and pb.country:
         if pa.country == pb.country:
             reasons.append(Reason("same_country"))
         else:
-            reasons.append(Reason("different_countries", {"first": pa.country,
-                                                          "second": pb.country}))
+            reasons.append(
+                Reason("different_countries", {"first": pa.country, "second": pb.country})
+            )
     return reasons
 
 
@@ -795,8 +881,9 @@ def _explain(tally: _Tally, pa: Profile, pb: Profile, stats: Stats, acronym: str
 # --------------------------------------------------------------------------------------------
 
 
-def block_keys(p: Profile, stats: Stats, vocabulary: set[str] | None = None
-               ) -> tuple[list[str], bool]:
+def block_keys(
+    p: Profile, stats: Stats, vocabulary: set[str] | None = None
+) -> tuple[list[str], bool]:
     """The blocks a record joins, and whether a glued word of it was split to find them.
 
     In each of three channels (Arabic stems, Latin stems, and, for a record named in one
@@ -864,8 +951,14 @@ class Candidate:
 
     __slots__ = ("a", "b", "score", "_reasons", "_explain")
 
-    def __init__(self, a: Any, b: Any, score: float, reasons: Sequence[Reason] | None = None,
-                 explain: Callable[[], list[Reason]] | None = None) -> None:
+    def __init__(
+        self,
+        a: Any,
+        b: Any,
+        score: float,
+        reasons: Sequence[Reason] | None = None,
+        explain: Callable[[], list[Reason]] | None = None,
+    ) -> None:
         self.a = a  # id of the first record
         self.b = b
         self.score = score
@@ -917,23 +1010,26 @@ class _Blocks:
     sorted by name. A record thus meets a bounded number of others, however common its
     words, and candidate generation grows with the registry, not with its square."""
 
-    def __init__(self, profiles: Sequence[Profile], stats: Stats,
-                 vocabulary: set[str] | None) -> None:
+    def __init__(
+        self, profiles: Sequence[Profile], stats: Stats, vocabulary: set[str] | None
+    ) -> None:
         blocks: dict[str, list[int]] = defaultdict(list)
         for index, p in enumerate(profiles):
             keys, _glued = block_keys(p, stats, vocabulary)
             for key in keys:
                 blocks[key].append(index)
         # (members, whether it is a block of meanings and keys)
-        self.blocks = [(members, key[0] in "@~")
-                       for key, members in blocks.items() if len(members) > 1]
+        self.blocks = [
+            (members, key[0] in "@~") for key, members in blocks.items() if len(members) > 1
+        ]
         self.oversized = sum(1 for members, _s in self.blocks if len(members) > BLOCK_CAP)
         self.profiles = profiles
 
     def pair_count(self) -> int:
         """An upper bound of the pairs `pairs()` yields (before removing repeats)."""
         return sum(
-            len(members) * (len(members) - 1) // 2 if len(members) <= BLOCK_CAP
+            len(members) * (len(members) - 1) // 2
+            if len(members) <= BLOCK_CAP
             else len(members) * WINDOW
             for members, _sounds in self.blocks
         )
@@ -970,9 +1066,14 @@ class _Blocks:
                         yield i, j
 
 
-def _score_pairs(pairs: Iterable[tuple[int, int]], profiles: Sequence[Profile], stats: Stats,
-                 min_score: float, progress: ProgressCallback | None = None,
-                 total: int = 0) -> tuple[list[tuple[int, int, float]], int]:
+def _score_pairs(
+    pairs: Iterable[tuple[int, int]],
+    profiles: Sequence[Profile],
+    stats: Stats,
+    min_score: float,
+    progress: ProgressCallback | None = None,
+    total: int = 0,
+) -> tuple[list[tuple[int, int, float]], int]:
     """The pairs scoring min_score or above, and how many pairs were scored."""
     found: list[tuple[int, int, float]] = []
     seen = 0
@@ -992,8 +1093,9 @@ _FORK_STATE: dict[str, Any] = {}
 def _worker(args: tuple[int, int, float]) -> tuple[list[tuple[int, int, float]], int]:
     part, parts, min_score = args
     state = _FORK_STATE
-    return _score_pairs(state["blocks"].pairs(part, parts), state["profiles"], state["stats"],
-                        min_score)
+    return _score_pairs(
+        state["blocks"].pairs(part, parts), state["profiles"], state["stats"], min_score
+    )
 
 
 def candidates(
@@ -1066,16 +1168,22 @@ def _candidates(
         marks["pairs"] = sum(seen for _chunk, seen in results)
     else:
         found, marks["pairs"] = _score_pairs(
-            blocks.pairs(), profiles, stats, min_score, progress, total)
+            blocks.pairs(), profiles, stats, min_score, progress, total
+        )
     if progress is not None:
         progress("comparing", total, total)
     marks["comparing"] = time.perf_counter() - clock
+
     def explain(a: Profile, b: Profile) -> Callable[[], list[Reason]]:
         return lambda: _score(a, b, stats, explain=True)[1]
 
     result = [
-        Candidate(profiles[i].id, profiles[j].id, round(score, 3),
-                  explain=explain(profiles[i], profiles[j]))
+        Candidate(
+            profiles[i].id,
+            profiles[j].id,
+            round(score, 3),
+            explain=explain(profiles[i], profiles[j]),
+        )
         for i, j, score in found
     ]
     result.sort(key=lambda item: -item.score)
@@ -1155,8 +1263,10 @@ class DatabaseStats(Stats):
         for start in range(0, len(missing), 500):
             chunk = missing[start : start + 500]
             found = dict(
-                DuplicateKey.objects.filter(key__in=chunk).values("key")
-                .annotate(n=Count("id")).values_list("key", "n")
+                DuplicateKey.objects.filter(key__in=chunk)
+                .values("key")
+                .annotate(n=Count("id"))
+                .values_list("key", "n")
             )
             for term in chunk:
                 value = found.get(term, 0)
@@ -1189,8 +1299,9 @@ def database_stats() -> DatabaseStats:
     return DatabaseStats()
 
 
-def _lookup(profiles: Sequence[Profile], stats: DatabaseStats, exclude: set[Any]
-            ) -> dict[int, set[int]]:
+def _lookup(
+    profiles: Sequence[Profile], stats: DatabaseStats, exclude: set[Any]
+) -> dict[int, set[int]]:
     """For each profile (by position), the organizations sharing its rarest terms: the
     ONE_LIMIT that share the most of them."""
     from tahaluf.search.models import DuplicateKey
@@ -1226,13 +1337,17 @@ def _records_by_pk(pks: Iterable[int], queryset: Any = None) -> dict[int, Record
     for start in range(0, len(pks), 500):
         for row in queryset.filter(pk__in=pks[start : start + 500]).values_list(*RECORD_FIELDS):
             pk, name_ar, name_en, other_names, acronym, city, country = row
-            records[pk] = Record(pk, name_ar, name_en, tuple(other_names or ()), acronym, city,
-                                 country)
+            records[pk] = Record(
+                pk, name_ar, name_en, tuple(other_names or ()), acronym, city, country
+            )
     return records
 
 
 def duplicates_of(
-    organization: Any, min_score: float | None = None, *, queryset: Any = None,
+    organization: Any,
+    min_score: float | None = None,
+    *,
+    queryset: Any = None,
     limit: int = 20,
 ) -> list[Candidate]:
     """Organizations of the registry (only those of `queryset`, when given: those a viewer
@@ -1258,8 +1373,11 @@ def duplicates_of(
     for other in others:
         score, _reasons = _score(me, other, stats)
         if score >= min_score:
-            result.append(Candidate(me.id, other.id, round(score, 3),
-                                    _score(me, other, stats, explain=True)[1]))
+            result.append(
+                Candidate(
+                    me.id, other.id, round(score, 3), _score(me, other, stats, explain=True)[1]
+                )
+            )
     result.sort(key=lambda item: (-item.score, item.b))
     return result[:limit]
 
@@ -1278,18 +1396,24 @@ class RowDuplicate:
 
     def as_dict(self) -> dict[str, Any]:
         return {
-            "row": self.row, "external_id": self.external_id, "name": self.name,
+            "row": self.row,
+            "external_id": self.external_id,
+            "name": self.name,
             "organization_id": self.organization_id,
-            "organization_name": self.organization_name, "score": self.score,
+            "organization_name": self.organization_name,
+            "score": self.score,
             "reasons": [reason.as_dict() for reason in self.reasons],
         }
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> RowDuplicate:
         return cls(
-            row=int(data["row"]), external_id=str(data["external_id"]), name=str(data["name"]),
+            row=int(data["row"]),
+            external_id=str(data["external_id"]),
+            name=str(data["name"]),
             organization_id=int(data["organization_id"]),
-            organization_name=str(data["organization_name"]), score=float(data["score"]),
+            organization_name=str(data["organization_name"]),
+            score=float(data["score"]),
             reasons=tuple(Reason.from_dict(item) for item in data.get("reasons", [])),
         )
 
@@ -1317,18 +1441,23 @@ def _postings(terms_wanted: Iterable[str]) -> dict[str, list[int]]:
     return found
 
 
-def _row_candidates(p: Profile, stats: DatabaseStats, postings: Mapping[str, list[int]]
-                    ) -> list[int]:
+def _row_candidates(
+    p: Profile, stats: DatabaseStats, postings: Mapping[str, list[int]]
+) -> list[int]:
     """The registry records to score for one row: those having one of its rare terms, or its
     two rarest terms together (if that is as rare); those sharing the most first, at most
     ROW_CANDIDATES."""
     # Rare: in at most ROW_POSTING_CAP records, and in a small registry (where every word is
     # in few records) in at most √n of them.
     cap = max(2, min(ROW_POSTING_CAP, int(math.sqrt(stats.n))))
-    rarest = [term for _df, term in sorted(
-        (stats.count(term), term) for term in stored_terms(p)
-        if stats.count(term) <= PAIR_POSTING_CAP and stats.registry_count(term)
-    )][:ROW_TERMS]
+    rarest = [
+        term
+        for _df, term in sorted(
+            (stats.count(term), term)
+            for term in stored_terms(p)
+            if stats.count(term) <= PAIR_POSTING_CAP and stats.registry_count(term)
+        )
+    ][:ROW_TERMS]
     shared: Counter[int] = Counter()
     for term in rarest:
         if stats.count(term) <= cap:
@@ -1399,18 +1528,23 @@ def likely_duplicates_for_rows(
             postings: Mapping[str, list[int]] = memory[1]
         else:
             stats.prepare(set().union(*(terms(p) for p in profiles)))
-            postings = _postings({
-                term for p in profiles for term in stored_terms(p)
-                if stats.count(term) <= PAIR_POSTING_CAP and stats.registry_count(term)
-            })
+            postings = _postings(
+                {
+                    term
+                    for p in profiles
+                    for term in stored_terms(p)
+                    if stats.count(term) <= PAIR_POSTING_CAP and stats.registry_count(term)
+                }
+            )
         chosen = [_row_candidates(p, stats, postings) for p in profiles]
         missing = {pk for pks in chosen for pk in pks if pk not in records}
         records.update(_records_by_pk(missing))
         for pk in missing:
             if pk in records:
                 others[pk] = profile(records[pk])
-        stats.prepare(set().union(*(terms(others[pk]) for pk in missing if pk in others))
-                      if missing else ())
+        stats.prepare(
+            set().union(*(terms(others[pk]) for pk in missing if pk in others)) if missing else ()
+        )
         for position, pks in enumerate(chosen):
             best: tuple[float, int] | None = None
             for pk in pks:
@@ -1427,13 +1561,17 @@ def likely_duplicates_for_rows(
             score, reasons = _score(profiles[position], others[best[1]], stats, explain=True)
             row = chunk[position]
             record = records[best[1]]
-            result.append(RowDuplicate(
-                row=int(row.get("_row", start + position + 2)),
-                external_id=str(row.get("external_id", "")),
-                name=str(row.get("name_ar") or row.get("name_en") or ""),
-                organization_id=best[1], organization_name=record.name_ar or record.name_en,
-                score=round(score, 3), reasons=tuple(reasons),
-            ))
+            result.append(
+                RowDuplicate(
+                    row=int(row.get("_row", start + position + 2)),
+                    external_id=str(row.get("external_id", "")),
+                    name=str(row.get("name_ar") or row.get("name_en") or ""),
+                    organization_id=best[1],
+                    organization_name=record.name_ar or record.name_en,
+                    score=round(score, 3),
+                    reasons=tuple(reasons),
+                )
+            )
             if len(result) >= limit:
                 return result
     return result
@@ -1464,7 +1602,8 @@ def insert_keys(records: Iterable[Any]) -> int:
 
     quote = connection.ops.quote_name
     sql = "INSERT INTO {} ({}, {}) VALUES (%s, %s)".format(
-        quote(DuplicateKey._meta.db_table), quote("key"), quote("organization_id"))
+        quote(DuplicateKey._meta.db_table), quote("key"), quote("organization_id")
+    )
     rows: list[tuple[str, int]] = []
     for item in records:
         p = profile(item)

@@ -33,7 +33,7 @@ def highlight(text: str, query: ParsedQuery) -> SafeString:
     out: list[str] = []
     last = 0
     for match in _WORD.finditer(text):
-        out.append(escape(text[last:match.start()]))
+        out.append(escape(text[last : match.start()]))
         word = match.group(0)
         hit = False
         for token_forms, key in _word_forms(word):

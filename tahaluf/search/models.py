@@ -15,6 +15,9 @@ class PendingChange(models.Model):
     class Meta:
         indexes = [models.Index(fields=["type", "object_id"])]
 
+    def __str__(self) -> str:
+        return f"{self.type}:{self.object_id} pending"
+
 
 class IndexedDocument(models.Model):
     """The PostgreSQL backend's index: one row per record, analyzed text in columns with
@@ -41,6 +44,9 @@ class IndexedDocument(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["type", "object_id"], name="indexed_document_once")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.type}:{self.object_id} {self.title_ar or self.title_en}"
 
 
 class DuplicateKey(models.Model):

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 from django.db.models import Model, QuerySet
@@ -48,6 +48,19 @@ class SearchDocument:
             self.url,
         ]
         return hashlib.sha1("\x1f".join(parts).encode()).hexdigest()[:16]
+
+
+_DOCUMENT_FIELDS = len(fields(SearchDocument))
+
+
+def make_document(**values: Any) -> SearchDocument:
+    """SearchDocument(**values), made faster when every field is given (a rebuild makes a
+    million): the frozen dataclass's __init__ sets the fields one at a time."""
+    if len(values) != _DOCUMENT_FIELDS:
+        return SearchDocument(**values)
+    document = object.__new__(SearchDocument)
+    document.__dict__.update(values)
+    return document
 
 
 @dataclass(frozen=True)

@@ -552,6 +552,27 @@ class PropertyTests(unittest.TestCase):
         self.assertEqual(len(first.words), len(first.tokens))
 
     @settings(max_examples=300, deadline=None, database=None)
+    @given(
+        st.one_of(
+            any_text,
+            names,
+            st.sampled_from(
+                ["عبد الرحمن بن علي", "Abd al Rahman", "Al-Tamimi  Ben Ali", "رام الله\tبيت لحم"]
+            ),
+        )
+    )
+    def test_it_analyzes_piece_by_piece_as_the_whole_text(self, text: str) -> None:
+        # A rebuild analyzes names a space-separated piece at a time (documents._piece).
+        whole = analyze(text)
+        pieces = [arabic.analyze_piece(piece) for piece in text.split(" ") if piece]
+        tokens = tuple(token for piece in pieces for token in piece.tokens)
+        self.assertEqual(tokens, whole.tokens)
+        self.assertEqual(tuple(word for piece in pieces for word in piece.words), whole.words)
+        self.assertEqual(tuple(stem for piece in pieces for stem in piece.stems), whole.stems)
+        keys = [key for piece in pieces for key in piece.keys] + arabic.pair_keys(tokens)
+        self.assertEqual(list(dict.fromkeys(keys)), list(dict.fromkeys(whole.keys)))
+
+    @settings(max_examples=300, deadline=None, database=None)
     @given(any_text)
     def test_it_stems_to_a_fixed_point(self, text: str) -> None:
         # stem and strip_prefixes are idempotent: a stem is its own stem

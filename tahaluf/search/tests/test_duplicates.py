@@ -30,50 +30,152 @@ MERGE = settings.TAHALUF_DUPLICATE_MERGE_SCORE
 ROOT = Path(settings.BASE_DIR)
 
 
-def org(ident: str, name_ar: str = "", name_en: str = "", *, acronym: str = "",
-        city: str = "", country: str = "", other_names: tuple[str, ...] = ()) -> dict[str, Any]:
-    return {"id": ident, "name_ar": name_ar, "name_en": name_en, "acronym": acronym,
-            "city": city, "country": country, "other_names": list(other_names)}
+def org(
+    ident: str,
+    name_ar: str = "",
+    name_en: str = "",
+    *,
+    acronym: str = "",
+    city: str = "",
+    country: str = "",
+    other_names: tuple[str, ...] = (),
+) -> dict[str, Any]:
+    return {
+        "id": ident,
+        "name_ar": name_ar,
+        "name_en": name_en,
+        "acronym": acronym,
+        "city": city,
+        "country": country,
+        "other_names": list(other_names),
+    }
 
 
 KINDS = ("جمعية", "مؤسسة", "مركز", "نادي")
-WORDS = ("النور", "الأمل", "الفجر", "الإحسان", "الرحمة", "الوفاء", "الزيتونة", "الكرمل",
-         "السنابل", "الينابيع", "البيادر", "الرواد", "الأنوار", "الشروق", "الهدى", "العودة",
-         "الأقصى", "الجليل", "الرسالة", "النهضة", "الإخاء", "التضامن", "الأصالة", "المستقبل",
-         "الأفق", "القدس", "الشفاء", "البشرى", "الضحى", "الأوائل", "الريادة", "الكرامة",
-         "الحرية", "الصمود", "الأرض", "الحياة", "النجاح", "العطاء")
-PURPOSES = ("الخيرية", "الثقافية", "الرياضية", "النسوية", "التعاونية", "الشبابية", "الصحية",
-            "الزراعية", "الأهلية", "للتنمية", "للسلام", "لحقوق الإنسان", "للدراسات")
-TOWNS = ("غزة", "رفح", "بيت لحم", "جنين", "نابلس", "الخليل", "طولكرم", "قلقيلية", "أريحا",
-         "سلفيت", "طوباس")
-GUCC = org("gucc", "الاتحاد العام للمراكز الثقافية", "General Union of Cultural Centers",
-           city="غزة", country="PS")
+WORDS = (
+    "النور",
+    "الأمل",
+    "الفجر",
+    "الإحسان",
+    "الرحمة",
+    "الوفاء",
+    "الزيتونة",
+    "الكرمل",
+    "السنابل",
+    "الينابيع",
+    "البيادر",
+    "الرواد",
+    "الأنوار",
+    "الشروق",
+    "الهدى",
+    "العودة",
+    "الأقصى",
+    "الجليل",
+    "الرسالة",
+    "النهضة",
+    "الإخاء",
+    "التضامن",
+    "الأصالة",
+    "المستقبل",
+    "الأفق",
+    "القدس",
+    "الشفاء",
+    "البشرى",
+    "الضحى",
+    "الأوائل",
+    "الريادة",
+    "الكرامة",
+    "الحرية",
+    "الصمود",
+    "الأرض",
+    "الحياة",
+    "النجاح",
+    "العطاء",
+)
+PURPOSES = (
+    "الخيرية",
+    "الثقافية",
+    "الرياضية",
+    "النسوية",
+    "التعاونية",
+    "الشبابية",
+    "الصحية",
+    "الزراعية",
+    "الأهلية",
+    "للتنمية",
+    "للسلام",
+    "لحقوق الإنسان",
+    "للدراسات",
+)
+TOWNS = (
+    "غزة",
+    "رفح",
+    "بيت لحم",
+    "جنين",
+    "نابلس",
+    "الخليل",
+    "طولكرم",
+    "قلقيلية",
+    "أريحا",
+    "سلفيت",
+    "طوباس",
+)
+GUCC = org(
+    "gucc",
+    "الاتحاد العام للمراكز الثقافية",
+    "General Union of Cultural Centers",
+    city="غزة",
+    country="PS",
+)
 # A registry for the document frequencies: the words of organization names in their usual
 # proportions (جمعية, مركز, الاتحاد are common; a town or a founder's name is rare).
 REGISTRY = [
     GUCC,
-    org("maat", "مؤسسة ماعت للسلام والتنمية وحقوق الإنسان",
-        "Maat Foundation for Peace, Development and Human Rights", country="EG"),
+    org(
+        "maat",
+        "مؤسسة ماعت للسلام والتنمية وحقوق الإنسان",
+        "Maat Foundation for Peace, Development and Human Rights",
+        country="EG",
+    ),
     org("un", "الأمم المتحدة", "United Nations", acronym="UN"),
     org("unga", "الجمعية العامة للأمم المتحدة", "United Nations General Assembly"),
-    org("cndh", "المجلس الوطني لحقوق الإنسان", "National Council for Human Rights",
-        acronym="CNDH", country="MA"),
+    org(
+        "cndh",
+        "المجلس الوطني لحقوق الإنسان",
+        "National Council for Human Rights",
+        acronym="CNDH",
+        country="MA",
+    ),
     org("hebron", "بلدية الخليل", "Hebron Municipality", city="الخليل", country="PS"),
     org("nablus", "بلدية نابلس", "Nablus Municipality", city="نابلس", country="PS"),
-    org("sports", "الاتحاد العام للمراكز الرياضية", "General Union of Sports Centers",
-        city="غزة", country="PS"),
+    org(
+        "sports",
+        "الاتحاد العام للمراكز الرياضية",
+        "General Union of Sports Centers",
+        city="غزة",
+        country="PS",
+    ),
     org("kanaan", "جمعية كنعان الشبابية", city="نابلس", country="PS"),
     org("tubas", "نادي طوباس الرياضي", "Tubas Sports Club", city="طوباس", country="PS"),
     org("ansar-j", "جمعية الأنصار الخيرية", city="جنين", country="PS"),
     org("ansar-h", "جمعية الأنصار الخيرية", city="الخليل", country="PS"),
     org("women", "مركز شؤون المرأة", "Women's Affairs Center", city="غزة", country="PS"),
-    org("pngo", "شبكة المنظمات الأهلية الفلسطينية", "Palestinian NGOs Network",
-        acronym="PNGO", country="PS"),
+    org(
+        "pngo",
+        "شبكة المنظمات الأهلية الفلسطينية",
+        "Palestinian NGOs Network",
+        acronym="PNGO",
+        country="PS",
+    ),
     *(
         # Societies, foundations, centres and clubs named after a word, with a purpose and a
         # town: the kind and the purpose are common words, the name and the town rarer.
-        org(f"filler-{n}", f"{KINDS[n % 4]} {WORDS[n % len(WORDS)]} {PURPOSES[n % 13]}",
-            city=TOWNS[n % 11], country="PS")
+        org(
+            f"filler-{n}",
+            f"{KINDS[n % 4]} {WORDS[n % len(WORDS)]} {PURPOSES[n % 13]}",
+            city=TOWNS[n % 11],
+            country="PS",
+        )
         for n in range(330)
     ),
     *(
@@ -82,10 +184,15 @@ REGISTRY = [
     ),
     *(
         org(f"center-{n}", f"مركز {subject}", f"{english} Center", country="PS")
-        for n, (subject, english) in enumerate((
-            ("الدراسات", "Studies"), ("حقوق الإنسان", "Human Rights"), ("الإعلام", "Media"),
-            ("التدريب", "Training"), ("الديمقراطية", "Democracy"),
-        ))
+        for n, (subject, english) in enumerate(
+            (
+                ("الدراسات", "Studies"),
+                ("حقوق الإنسان", "Human Rights"),
+                ("الإعلام", "Media"),
+                ("التدريب", "Training"),
+                ("الديمقراطية", "Democracy"),
+            )
+        )
     ),
 ]
 
@@ -113,8 +220,9 @@ class ScoringTests(SimpleTestCase):
         self.assertLess(score, REVIEW)
         differ = [reason for reason in reasons if reason.code == "differ"]
         self.assertEqual(len(differ), 1)
-        self.assertEqual({differ[0].params["first"], differ[0].params["second"]},
-                         {"«الثقافية»", "«الرياضية»"})
+        self.assertEqual(
+            {differ[0].params["first"], differ[0].params["second"]}, {"«الثقافية»", "«الرياضية»"}
+        )
 
     def test_it_keeps_hebron_and_nablus_apart(self) -> None:
         a = org("a", "بلدية الخليل", city="الخليل", country="PS")
@@ -174,8 +282,9 @@ class ScoringTests(SimpleTestCase):
         self.assertLess(score, MERGE, "an acronym alone is not enough to merge")
         self.assertIn("acronym_only", self.codes(reasons))
         score, reasons = self.score(
-            cndh, org("d", "", "Conseil national des droits de l'Homme", acronym="CNDH",
-                      country="MA"))
+            cndh,
+            org("d", "", "Conseil national des droits de l'Homme", acronym="CNDH", country="MA"),
+        )
         self.assertGreaterEqual(score, REVIEW)
         self.assertIn("same_acronym", self.codes(reasons))
 
@@ -237,7 +346,8 @@ class BlockingTests(SimpleTestCase):
 
 def _make(amal: Any, name_ar: str, name_en: str = "", **data: Any) -> Organization:
     return services.organization_create(
-        actor=amal, data={"name_ar": name_ar, "name_en": name_en, "kind": "ngo", **data},
+        actor=amal,
+        data={"name_ar": name_ar, "name_en": name_en, "kind": "ngo", **data},
         is_published=True,
     )
 
@@ -248,14 +358,18 @@ class LookupTests(BaseTestCase):
     def test_it_keeps_the_terms_of_every_organization(self) -> None:
         apply_pending()
         gucc = self.cast.gucc
-        terms = set(DuplicateKey.objects.filter(organization_id=gucc.pk)
-                    .values_list("key", flat=True))
+        terms = set(
+            DuplicateKey.objects.filter(organization_id=gucc.pk).values_list("key", flat=True)
+        )
         self.assertEqual(terms, duplicates.stored_terms(profile(gucc)))
-        services.organization_update(actor=self.cast.amal, organization=gucc,
-                                     data={"acronym": "GUCC"})
+        services.organization_update(
+            actor=self.cast.amal, organization=gucc, data={"acronym": "GUCC"}
+        )
         apply_pending()
-        self.assertIn("#gucc", set(DuplicateKey.objects.filter(organization_id=gucc.pk)
-                                   .values_list("key", flat=True)))
+        self.assertIn(
+            "#gucc",
+            set(DuplicateKey.objects.filter(organization_id=gucc.pk).values_list("key", flat=True)),
+        )
         services.record_delete(actor=self.cast.amal, record=gucc)
         apply_pending()
         self.assertFalse(DuplicateKey.objects.filter(organization_id=gucc.pk).exists())
@@ -286,16 +400,39 @@ class LookupTests(BaseTestCase):
 
     def test_it_checks_csv_rows_against_the_registry(self) -> None:
         rows = [
-            {"_row": 2, "external_id": "r-1", "name_ar": "الاتحاد العام للمراكز للثقافية",
-             "name_en": "", "acronym": "", "city": "غزة", "country": "PS"},
-            {"_row": 3, "external_id": "r-2", "name_ar": "جمعية لا تشبه أحدا", "name_en": "",
-             "acronym": "", "city": "", "country": ""},
-            {"_row": 4, "external_id": "r-3", "name_ar": "", "name_en": "Maat Foundation",
-             "acronym": "", "city": "", "country": "EG"},
+            {
+                "_row": 2,
+                "external_id": "r-1",
+                "name_ar": "الاتحاد العام للمراكز للثقافية",
+                "name_en": "",
+                "acronym": "",
+                "city": "غزة",
+                "country": "PS",
+            },
+            {
+                "_row": 3,
+                "external_id": "r-2",
+                "name_ar": "جمعية لا تشبه أحدا",
+                "name_en": "",
+                "acronym": "",
+                "city": "",
+                "country": "",
+            },
+            {
+                "_row": 4,
+                "external_id": "r-3",
+                "name_ar": "",
+                "name_en": "Maat Foundation",
+                "acronym": "",
+                "city": "",
+                "country": "EG",
+            },
         ]
         found = duplicates.likely_duplicates_for_rows(rows)
-        self.assertEqual([(item.row, item.organization_id) for item in found],
-                         [(2, self.cast.gucc.pk), (4, self.cast.maat.pk)])
+        self.assertEqual(
+            [(item.row, item.organization_id) for item in found],
+            [(2, self.cast.gucc.pk), (4, self.cast.maat.pk)],
+        )
         self.assertEqual(duplicates.RowDuplicate.from_dict(found[0].as_dict()), found[0])
 
 
@@ -304,12 +441,14 @@ class PageTests(BaseTestCase):
         amal = self.cast.amal
         self.copy = _make(amal, "الاتحاد العام للمراكز للثقافية", country="PS", city="غزة")
         self.hidden_copy = services.organization_create(
-            actor=amal, data={"name_ar": "الاتحاد العام للمراكز الثقافيه", "kind": "union",
-                              "country": "PS"})
+            actor=amal,
+            data={"name_ar": "الاتحاد العام للمراكز الثقافيه", "kind": "union", "country": "PS"},
+        )
 
     def page(self, user: str, organization: Organization) -> str:
-        response = self.client_for(user).get(reverse("organizations:detail",
-                                                     args=[organization.pk]))
+        response = self.client_for(user).get(
+            reverse("organizations:detail", args=[organization.pk])
+        )
         self.assertEqual(response.status_code, 200)
         return response.content.decode()
 
@@ -318,8 +457,7 @@ class PageTests(BaseTestCase):
         self.assertIn('id="duplicates"', html)
         self.assertIn(reverse("organizations:detail", args=[self.copy.pk]), html)
         self.assertIn(reverse("organizations:detail", args=[self.hidden_copy.pk]), html)
-        self.assertIn(reverse("organizations:merge", args=[self.cast.gucc.pk, self.copy.pk]),
-                      html)
+        self.assertIn(reverse("organizations:merge", args=[self.cast.gucc.pk, self.copy.pk]), html)
 
     def test_it_shows_the_organizations_editor_only_what_they_may_see(self) -> None:
         html = self.page("badr", self.cast.gucc)
@@ -338,8 +476,7 @@ class PageTests(BaseTestCase):
 
 class CommandTests(BaseTestCase):
     def test_it_lists_candidate_pairs(self) -> None:
-        copy = _make(self.cast.amal, "الاتحاد العام للمراكز للثقافية", country="PS",
-                     city="غزة")
+        copy = _make(self.cast.amal, "الاتحاد العام للمراكز للثقافية", country="PS", city="غزة")
         output = io.StringIO()
         with redirect_stdout(output), override_settings():
             code = cli.main(["duplicates", "--min-score", "0.5", "--limit", "5"])
@@ -369,17 +506,24 @@ class LabelledPairsTests(SimpleTestCase):
                 return [json.loads(line) for line in handle if line.strip()]
 
         def side(data: dict[str, Any], ident: str) -> dict[str, Any]:
-            return {**{key: data.get(key, "") for key in
-                       ("name_ar", "name_en", "acronym", "city", "country")},
-                    "other_names": data.get("other_names", []), "id": ident}
+            return {
+                **{
+                    key: data.get(key, "")
+                    for key in ("name_ar", "name_en", "acronym", "city", "country")
+                },
+                "other_names": data.get("other_names", []),
+                "id": ident,
+            }
 
         pairs, corpus = load(PAIRS), load(CORPUS)
         registry = [side(item, item["id"]) for item in corpus]
         for pair in pairs:
             registry += [side(pair["a"], pair["id"] + "a"), side(pair["b"], pair["id"] + "b")]
         stats = Stats.of(profile(item) for item in registry)
-        scored = [(pair["label"], score_pair(side(pair["a"], "a"), side(pair["b"], "b"),
-                                             stats=stats)[0]) for pair in pairs]
+        scored = [
+            (pair["label"], score_pair(side(pair["a"], "a"), side(pair["b"], "b"), stats=stats)[0])
+            for pair in pairs
+        ]
         merged = [label for label, score in scored if score >= MERGE]
         found = [score >= REVIEW for label, score in scored if label]
         self.assertGreaterEqual(sum(merged) / len(merged), 0.95)

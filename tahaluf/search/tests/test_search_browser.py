@@ -9,8 +9,14 @@ from playwright.sync_api import Browser, Playwright, sync_playwright
 from tahaluf.organizations import services as organizations
 from tahaluf.test import Cast, make_cast
 
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 
 @pytest.mark.browser
@@ -37,9 +43,14 @@ class SearchBoxBrowserTests(StaticLiveServerTestCase):
     def setUp(self) -> None:
         self.cast = make_cast()
         organizations.organization_create(
-            actor=self.cast.amal, is_published=True,
-            data={"name_ar": "مركز المسؤولية المجتمعية", "name_en": "Community Responsibility Centre",
-                  "kind": "ngo", "country": "JO"},
+            actor=self.cast.amal,
+            is_published=True,
+            data={
+                "name_ar": "مركز المسؤولية المجتمعية",
+                "name_en": "Community Responsibility Centre",
+                "kind": "ngo",
+                "country": "JO",
+            },
         )
         self.context = self.browser.new_context(locale="en-US")
         self.page = self.context.new_page()

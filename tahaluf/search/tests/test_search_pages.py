@@ -23,10 +23,12 @@ class SearchPageTests(BaseTestCase):
 
     def test_it_hides_unpublished_records_from_the_public_but_not_from_amal(self) -> None:
         query = {"q": "منظمة غير منشورة"}
-        self.assertNotContains(self.client_for("dina").get("/search/", query),
-                               f"/organizations/{self.cast.hidden.pk}/")
-        self.assertContains(self.client_for("amal").get("/search/", query),
-                            f"/organizations/{self.cast.hidden.pk}/")
+        self.assertNotContains(
+            self.client_for("dina").get("/search/", query), f"/organizations/{self.cast.hidden.pk}/"
+        )
+        self.assertContains(
+            self.client_for("amal").get("/search/", query), f"/organizations/{self.cast.hidden.pk}/"
+        )
 
     def test_it_filters_by_kind_of_record(self) -> None:
         response = self.client_for("anonymous").get("/search/", {"q": "درويش", "type": "person"})
@@ -56,8 +58,11 @@ class SearchApiTests(BaseTestCase):
 
     def test_it_refuses_bad_parameters_with_field_messages(self) -> None:
         client = self.client_for("anonymous")
-        for params, field in (({}, "q"), ({"q": "x", "limit": "1000"}, "limit"),
-                              ({"q": "x", "colour": "red"}, "colour")):
+        for params, field in (
+            ({}, "q"),
+            ({"q": "x", "limit": "1000"}, "limit"),
+            ({"q": "x", "colour": "red"}, "colour"),
+        ):
             response = client.get("/api/v1/search", params)
             self.assertEqual(response.status_code, 422, params)
             self.assertIn(field, str(response.json()["detail"]))
@@ -73,15 +78,22 @@ class SearchCommandLineTests(BaseTestCase):
             }
 
             def run(*args: str) -> subprocess.CompletedProcess[str]:
-                return subprocess.run([sys.executable, "-m", "tahaluf.cli", *args], env=env,
-                                      capture_output=True, text=True, timeout=300)
+                return subprocess.run(
+                    [sys.executable, "-m", "tahaluf.cli", *args],
+                    env=env,
+                    capture_output=True,
+                    text=True,
+                    timeout=300,
+                )
 
             self.assertEqual(run("manage", "migrate", "-v0").returncode, 0)
             csv = Path(folder) / "orgs.csv"
             csv.write_text(
                 "external_id,name_ar,name_en,kind\n"
                 "a,الاتحاد العام للمراكز الثقافية,General Union of Cultural Centers,union\n"
-                "b,بلدية الخليل,Hebron Municipality,local_authority\n", encoding="utf-8")
+                "b,بلدية الخليل,Hebron Municipality,local_authority\n",
+                encoding="utf-8",
+            )
             self.assertEqual(run("import", "organizations", str(csv), "--publish").returncode, 0)
             found = run("search", "للمراكز", "الثقافيه")
             self.assertIn("الاتحاد العام للمراكز الثقافية", found.stdout)
