@@ -551,10 +551,10 @@ def _indexes_rebuilt_after(new_rows: int) -> Iterator[None]:
         yield
         return
     with connection.cursor() as cursor:
-        placeholders = ", ".join(["%s"] * len(BULK_TABLES))
+        marks = ", ".join(["%s"] * len(BULK_TABLES))
         cursor.execute(
             "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"
-            f" AND tbl_name IN ({placeholders}) ORDER BY name",
+            f" AND tbl_name IN ({marks}) ORDER BY name",
             list(BULK_TABLES),
         )
         indexes = cursor.fetchall()

@@ -33,6 +33,7 @@ from tahaluf.organizations.models import (
     Position,
     UnionMembership,
 )
+from tahaluf.organizations.services import members_below
 from tahaluf.search import arabic
 from tahaluf.search.duplicates import Reason, score_pair
 from tahaluf.search.services import record_changed
@@ -100,21 +101,6 @@ def merge_snapshot(duplicate: Organization) -> dict[str, Any]:
     }
 
 
-def _below(organization_id: int) -> set[int]:
-    """Every organization that is, directly or through other unions, a member of this one."""
-    found: set[int] = set()
-    frontier = {organization_id}
-    while frontier:
-        children = set(
-            UnionMembership.objects.filter(union_id__in=frontier).values_list(
-                "member_id", flat=True
-            )
-        )
-        frontier = children - found
-        found |= children
-    return found
-
-
 def _move_union_links(survivor: Organization, duplicate: Organization) -> list[str]:
     """Move the duplicate's union memberships (as a union and as a member) to the survivor.
     Returns those that could not move: a membership of the survivor in itself, a second copy
@@ -127,7 +113,7 @@ def _move_union_links(survivor: Organization, duplicate: Organization) -> list[s
             reason = _("a union cannot be a member of itself")
         elif UnionMembership.objects.filter(union=survivor, member_id=member_id).exists():
             reason = _("already recorded")
-        elif survivor.pk in _below(member_id):
+        elif survivor.pk in members_below(member_id):
             reason = _("membership would go round in a circle")
         if reason:
             dropped.append(f"{link} ({reason})")
@@ -141,7 +127,7 @@ def _move_union_links(survivor: Organization, duplicate: Organization) -> list[s
             reason = _("a union cannot be a member of itself")
         elif UnionMembership.objects.filter(union_id=union_id, member=survivor).exists():
             reason = _("already recorded")
-        elif union_id in _below(survivor.pk):
+        elif union_id in members_below(survivor.pk):
             reason = _("membership would go round in a circle")
         if reason:
             dropped.append(f"{link} ({reason})")

@@ -305,7 +305,7 @@ def position_delete(*, actor: Any, position: Position) -> None:
 # Union memberships -----------------------------------------------------------------------
 
 
-def _members_below(organization_id: int) -> set[int]:
+def members_below(organization_id: int) -> set[int]:
     """Every organization that is, directly or through other unions, a member of this one."""
     found: set[int] = set()
     frontier = {organization_id}
@@ -329,7 +329,7 @@ def union_membership_create(
         raise ValidationError(
             {"member": _("An organization cannot be a member of itself.")}, code="self"
         )
-    if union.pk in _members_below(member.pk):
+    if union.pk in members_below(member.pk):
         raise ValidationError(
             {
                 "member": _(

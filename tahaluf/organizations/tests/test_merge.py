@@ -231,10 +231,10 @@ class MergeTests(MergeSetup):
         )
         self.assertTrue(any("circle" in item for item in record.snapshot["dropped_links"]))
         # No cycle anywhere.
-        from tahaluf.organizations.services import _members_below
+        from tahaluf.organizations.services import members_below
 
         for organization in Organization.objects.all():
-            self.assertNotIn(organization.pk, _members_below(organization.pk))
+            self.assertNotIn(organization.pk, members_below(organization.pk))
 
     def test_it_drops_the_membership_of_a_record_in_itself(self) -> None:
         services.union_membership_create(
