@@ -273,6 +273,11 @@ def import_table(results: dict[str, Any], label: str) -> list[str]:
             f"unchanged {again['unchanged']:,}",
         )
     )
+    if imported.get("checkpoint_seconds") is not None:
+        lines.append(
+            f"  {'WAL checkpoint, after the commit':34}{'':>9}"
+            f"{imported['checkpoint_seconds']:>10.2f}  (background, not in rows/s)"
+        )
     if "index" in results:
         lines.append(
             line("search index update, after import", results["index"], "  (not in rows/s)")

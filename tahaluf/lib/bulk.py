@@ -1,17 +1,21 @@
 """Writing many rows of one model fast: what a CSV import of 100,000 organizations needs.
 
 `BulkInsert` writes rows given as tuples, without model instances:
-- on SQLite, INSERT statements of many rows each (`VALUES (…), (…), …`, as many as the
-  connection's limit on parameters allows, at most ROWS_PER_STATEMENT). Python's
-  `executemany` runs the statement once per row, and each run costs more than the row
-  (100,000 three-column rows: 0.5 s by executemany, 0.13 s in statements of 3,000 rows);
+- on SQLite, statements of about a hundred rows each that bind each row's own values and,
+  once per statement, the values every row shares:
+  `INSERT INTO t (a, b, c) SELECT column1, column2, ? FROM (VALUES (?, ?), (?, ?), …)`.
+  Binding is most of the cost of an insert from Python (100,000 organizations: 0.2 s for
+  SQLite to write them, 0.75 s to bind their values), so a value that is the same on every
+  row is bound once. Python's `executemany` would run a one-row statement per row (1.2 s);
+  much longer statements are slower again (1,400 rows each: 1.5 s);
 - on PostgreSQL, COPY: Django's psycopg cursor binds parameters on the client, so
   `executemany` would send one INSERT per row.
 
 A value that is the same on every row (timestamps, the actor, defaults) is prepared once; a
 per-row value only where its column needs it (JSON not already encoded). A field not named
-gets what `Model()` and `save()` would give it. Nothing hidden in `save()` or signals is
-skipped: the models written this way have none, and `bulk_create` would skip them too."""
+gets what `Model()` and `save()` would give it; the primary key too, unless `varying` names
+it. Nothing hidden in `save()` or signals is skipped: the models written this way have none,
+and `bulk_create` would skip them too."""
 
 from __future__ import annotations
 
@@ -19,6 +23,7 @@ import sqlite3
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
+from itertools import chain
 from typing import Any
 
 from django.db import connection
@@ -26,6 +31,8 @@ from django.db import connection
 # Column types whose values (str, int, bool, None) the database takes as they are; a column of
 # any other type goes through its field's get_db_prep_save().
 PLAIN_TYPES = {
+    "AutoField",
+    "BigAutoField",
     "CharField",
     "TextField",
     "IntegerField",
@@ -37,8 +44,9 @@ PLAIN_TYPES = {
     "BooleanField",
     "ForeignKey",
 }
-# Longer statements gain nothing more and cost memory for their parameter lists.
-ROWS_PER_STATEMENT = 2000
+# Parameters bound per SQLite statement: 50 to 200 rows of an organization's fifteen
+# columns were fastest when measured (docs/import.md); fewer columns, more rows.
+PARAMETERS_PER_STATEMENT = 2000
 # SQLite before 3.32 allowed 999 parameters per statement; later versions 32,766.
 SQLITE_PARAMETERS_FALLBACK = 999
 
@@ -62,7 +70,7 @@ class BulkInsert:
         """`varying`: the columns (attnames) each row gives, in its order; `fixed`: values
         the same on every row; `encoded`: varying columns whose values come as the database
         takes them (JSON already written as text)."""
-        fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+        fields = [f for f in model._meta.concrete_fields if not f.primary_key or f.attname in varying]
         by_name = {f.attname: f for f in fields}
         unknown = (set(varying) | set(fixed)) - by_name.keys()
         if unknown:
@@ -86,11 +94,16 @@ class BulkInsert:
         )
         quote = connection.ops.quote_name
         columns = [by_name[name].column for name in varying] + [f.column for f in constant]
-        self.width = len(columns)
+        self.width = len(varying)
         self.table_and_columns = "{} ({})".format(
             quote(model._meta.db_table), ", ".join(quote(column) for column in columns)
         )
-        self.one_row = "({})".format(", ".join(["?"] * self.width))  # SQLite's own style
+        # SQLite's own placeholder style, and its names for the columns of a VALUES list.
+        self.select_list = ", ".join(
+            [f"column{number}" for number in range(1, self.width + 1)]
+            + ["?"] * len(self.constants)
+        )
+        self.one_row = "({})".format(", ".join(["?"] * self.width))
 
     def run(self, rows: Iterable[Sequence[Any]]) -> int:
         """Insert these rows; returns how many."""
@@ -98,15 +111,20 @@ class BulkInsert:
 
     def prepare(self, rows: Iterable[Sequence[Any]]) -> Prepared:
         """Everything but the writing, which `execute` does (possibly in another thread)."""
-        params = self._params(rows)
+        rows = self._converted(rows)
         if connection.vendor == "postgresql":
-            return Prepared(len(params), copy_rows=params)
+            constants = self.constants
+            copy_rows = [(*row, *constants) for row in rows]
+            return Prepared(len(copy_rows), copy_rows=copy_rows)
+        rows = rows if isinstance(rows, list) else list(rows)
         per_statement = self._rows_per_statement()
         statements = []
-        for start in range(0, len(params), per_statement):
-            chunk = params[start : start + per_statement]
-            statements.append((self._sql(len(chunk)), [value for row in chunk for value in row]))
-        return Prepared(len(params), statements=statements)
+        for start in range(0, len(rows), per_statement):
+            chunk = rows[start : start + per_statement]
+            statements.append(
+                (self._sql(len(chunk)), [*self.constants, *chain.from_iterable(chunk)])
+            )
+        return Prepared(len(rows), statements=statements)
 
     def execute(self, prepared: Prepared, sqlite_connection: Any = None) -> int:
         """Write what `prepare` made ready. From another thread, give this thread's SQLite
@@ -121,37 +139,36 @@ class BulkInsert:
                         copy.write_row(row)
         else:
             # The DB-API connection, in the same transaction: Django's cursor would rewrite
-            # each statement's thousands of %s into ? (a second per 100,000 rows).
+            # each statement's thousands of %s into ?.
             raw = (sqlite_connection or connection.connection).cursor()
             for sql, params in prepared.statements:
                 raw.execute(sql, params)
         return prepared.rows
 
-    def _params(self, rows: Iterable[Sequence[Any]]) -> list[tuple[Any, ...]]:
-        constants, steps = self.constants, self.steps
+    def _converted(self, rows: Iterable[Sequence[Any]]) -> Iterable[Sequence[Any]]:
+        steps = self.steps
         if not any(steps):
-            return [(*row, *constants) for row in rows]
+            return rows
         return [
-            (
-                *(
-                    value if step is None else step(value, connection)
-                    for value, step in zip(row, steps, strict=True)
-                ),
-                *constants,
+            tuple(
+                value if step is None else step(value, connection)
+                for value, step in zip(row, steps, strict=True)
             )
             for row in rows
         ]
 
     def _rows_per_statement(self) -> int:
-        return max(1, min(ROWS_PER_STATEMENT, _sqlite_parameter_limit() // self.width))
+        limit = min(PARAMETERS_PER_STATEMENT, _sqlite_parameter_limit()) - len(self.constants)
+        return max(1, limit // max(self.width, 1))
 
     def _sql(self, rows: int) -> str:
-        return _statement(self.table_and_columns, self.one_row, rows)
+        return _statement(self.table_and_columns, self.select_list, self.one_row, rows)
 
 
 @cache
-def _statement(table_and_columns: str, one_row: str, rows: int) -> str:
-    return f"INSERT INTO {table_and_columns} VALUES {', '.join([one_row] * rows)}"
+def _statement(table_and_columns: str, select_list: str, one_row: str, rows: int) -> str:
+    values = ", ".join([one_row] * rows)
+    return f"INSERT INTO {table_and_columns} SELECT {select_list} FROM (VALUES {values})"
 
 
 def _sqlite_parameter_limit() -> int:

@@ -24,7 +24,6 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import connection, transaction
-from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
@@ -32,6 +31,7 @@ from django_countries import countries
 from tahaluf.audit.models import Action, Change
 from tahaluf.audit.services import actor_label
 from tahaluf.lib.bulk import BulkInsert, Prepared
+from tahaluf.lib.checkpoint import checkpoint_later
 from tahaluf.organizations.models import BilingualNameMixin, FocusArea, Kind, Organization
 from tahaluf.search.duplicates import RowDuplicate, likely_duplicates_for_rows
 from tahaluf.search.services import records_changed
@@ -461,7 +461,7 @@ def import_organizations(
         if duplicates:
             raise ImportNeedsConfirmation(duplicates)
     report = ImportReport(total=len(rows))
-    with _sqlite_page_cache(megabytes=256), transaction.atomic():
+    with checkpoint_later(), _sqlite_page_cache(megabytes=256), transaction.atomic():
         _write(rows, actor=actor, publish=publish, report=report, progress=progress)
     return report
 
@@ -592,10 +592,10 @@ class _Writer:
             return
         self.futures.append(self.executor.submit(insert.execute, prepared, connection.connection))
 
-    def wait(self) -> None:
-        futures, self.futures = self.futures, []
-        for future in futures:
-            future.result()
+    def wait(self, keep: int = 0) -> None:
+        """Wait until at most `keep` submitted inserts are not yet written."""
+        while len(self.futures) > keep:
+            self.futures.pop(0).result()
 
     def __enter__(self) -> _Writer:
         return self
@@ -645,18 +645,31 @@ def _existing(
     return existing, focus
 
 
-def _new_pks(external_ids: list[str], *, above: int) -> dict[str, int]:
-    """The keys of the organizations just inserted with these external ids. New keys are
-    normally above every key there was (one range query: rows another transaction committed
-    meanwhile may come along, and are not looked up); any that are not, as after a restore
-    that left the key sequence behind, are asked for by id."""
-    pks = dict(Organization.objects.filter(pk__gt=above).values_list("external_id", "pk"))
-    missing = [external_id for external_id in external_ids if external_id not in pks]
-    for chunk in _in_chunks(missing):
-        pks.update(
-            Organization.objects.filter(external_id__in=chunk).values_list("external_id", "pk")
+def _reserved_pks(count: int) -> list[int]:
+    """`count` keys for new organizations, ascending, that no other organization has or had.
+
+    On SQLite, within the import's write transaction no one else can insert: the keys after
+    the highest there is or was (AUTOINCREMENT remembers deleted ones in sqlite_sequence).
+    The no-op UPDATE takes the write lock should the transaction not have it yet. On
+    PostgreSQL, from the key sequence, which other transactions share safely."""
+    if not count:
+        return []
+    table = Organization._meta.db_table
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("UPDATE sqlite_sequence SET seq = seq WHERE name = %s", [table])
+            cursor.execute(
+                "SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = %s), 0),"
+                f" coalesce((SELECT max(id) FROM {connection.ops.quote_name(table)}), 0))",
+                [table],
+            )
+            last = int(cursor.fetchone()[0])
+            return list(range(last + 1, last + 1 + count))
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+            [table, count],
         )
-    return {external_id: pks[external_id] for external_id in external_ids}
+        return sorted(int(pk) for (pk,) in cursor.fetchall())
 
 
 def _write(
@@ -705,7 +718,7 @@ def _write(
         imported_values = operator.itemgetter(*IMPORTED_FIELDS)
         organizations = BulkInsert(
             Organization,
-            varying=[*IMPORTED_FIELDS, "sort_ar", "sort_en"],
+            varying=["id", *IMPORTED_FIELDS, "sort_ar", "sort_en"],
             fixed={
                 "is_published": publish,
                 "created_by_id": actor_id,
@@ -726,43 +739,44 @@ def _write(
             fixed={**history_fixed, "action": Action.IMPORT, "note": ""},
             encoded=["changes"],
         )
-        last_pk = Organization.objects.aggregate(last=Max("pk"))["last"] or 0
+        # Keys chosen here, not by the database, so that each batch's links and history are
+        # made ready while the batches before it are still being written.
+        new_pks = _reserved_pks(len(to_create))
+        sort_names = BilingualNameMixin.sort_names
         with _Writer() as writer:
-            for batch in _in_chunks(to_create, BATCH_SIZE):
+            for start in range(0, len(to_create), BATCH_SIZE):
+                batch = to_create[start : start + BATCH_SIZE]
+                pks = new_pks[start : start + BATCH_SIZE]
                 writer.submit(
                     organizations,
                     organizations.prepare(
-                        imported_values(row)
-                        + BilingualNameMixin.sort_names(row["name_ar"], row["name_en"])
-                        for row in batch
+                        (pk, *imported_values(row), *sort_names(row["name_ar"], row["name_en"]))
+                        for pk, row in zip(pks, batch, strict=True)
                     ),
                 )
-                # While the organizations are written: their history, as JSON.
-                histories = [history_json(row) for row in batch]
-                writer.wait()
-                progress("writing", done, total)
-                pks = _new_pks([row["external_id"] for row in batch], above=last_pk)
-                last_pk = max(pks.values())
-                # The search index follows; the caller applies it with its own progress bar.
-                records_changed("organization", pks.values(), defer=True)
-                # Written while the next batch is made ready.
                 writer.submit(
                     links,
                     links.prepare(
-                        (pks[row["external_id"]], focus_by_key[key])
-                        for row in batch
+                        (pk, focus_by_key[key])
+                        for pk, row in zip(pks, batch, strict=True)
                         for key in row["focus_areas"]
                     ),
                 )
                 writer.submit(
                     imported,
                     imported.prepare(
-                        (pks[row["external_id"]], (row["name_ar"] or row["name_en"])[:300], history)
-                        for row, history in zip(batch, histories, strict=True)
+                        (pk, (row["name_ar"] or row["name_en"])[:300], history_json(row))
+                        for pk, row in zip(pks, batch, strict=True)
                     ),
                 )
+                # At most two batches (three inserts each) in hand: memory stays flat.
+                writer.wait(keep=6)
                 done += len(batch)
                 report.created += len(batch)
+                progress("writing", done, total)
+            writer.wait()
+        # The search index follows; the caller applies it with its own progress bar.
+        records_changed("organization", new_pks, defer=True)
 
         quote = connection.ops.quote_name
         updated_columns = [*IMPORTED_FIELDS, "sort_ar", "sort_en", "updated_at"]

@@ -122,16 +122,24 @@ class BulkWriteTests(BaseTestCase):
             Organization.objects.filter(external_id__startswith="s-", country="EG").count(), 30
         )
 
-    def test_it_finds_new_keys_even_below_the_last_key_it_saw(self) -> None:
-        gucc, maat = self.cast.gucc.external_id, self.cast.maat.external_id
-        assert gucc is not None and maat is not None  # the cast's organizations all have one
-        ids = [gucc, maat]
-        expected = {
-            self.cast.gucc.external_id: self.cast.gucc.pk,
-            self.cast.maat.external_id: self.cast.maat.pk,
-        }
-        self.assertEqual(importing._new_pks(ids, above=0), expected)
-        self.assertEqual(importing._new_pks(ids, above=10**9), expected)  # asked for by id
+    def test_it_gives_new_records_keys_no_record_ever_had(self) -> None:
+        last = Organization.objects.create(name_ar="أخيرة")
+        deleted_pk = last.pk
+        last.delete()
+        import_organizations(
+            csv_bytes(["k-1,جمعية أولى,,,ngo,,,,,,,", "k-2,جمعية ثانية,,,ngo,,,,,,,"]),
+            actor=self.cast.amal,
+        )
+        first, second = Organization.objects.filter(external_id__in=["k-1", "k-2"]).order_by(
+            "external_id"
+        )
+        self.assertGreater(first.pk, deleted_pk)
+        self.assertEqual(second.pk, first.pk + 1)
+        # The database's own key sequence has moved past them.
+        self.assertGreater(Organization.objects.create(name_ar="بعدها").pk, second.pk)
+        self.assertEqual(
+            set(history_for(second).values_list("object_id", flat=True)), {second.pk}
+        )
 
     @skipUnless(connection.vendor == "sqlite", "SQLite's page cache")
     def test_it_gives_the_connection_its_page_cache_back(self) -> None:
@@ -246,7 +254,7 @@ class IndexRebuildTests(TransactionTestCase):
         rows = [f"r-{n},جمعية {n},Society {n},,ngo,PS,غزة,,,,,شباب|advocacy" for n in range(40)]
         with (
             mock.patch.object(importing, "REBUILD_INDEXES_FROM", 10),
-            mock.patch("tahaluf.lib.bulk.ROWS_PER_STATEMENT", 7),
+            mock.patch("tahaluf.lib.bulk.PARAMETERS_PER_STATEMENT", 40),
         ):
             with CaptureQueriesContext(connection) as captured:
                 report = import_organizations(csv_bytes(rows), actor=None, publish=True)
