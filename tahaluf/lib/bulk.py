@@ -70,7 +70,9 @@ class BulkInsert:
         """`varying`: the columns (attnames) each row gives, in its order; `fixed`: values
         the same on every row; `encoded`: varying columns whose values come as the database
         takes them (JSON already written as text)."""
-        fields = [f for f in model._meta.concrete_fields if not f.primary_key or f.attname in varying]
+        fields = [
+            f for f in model._meta.concrete_fields if not f.primary_key or f.attname in varying
+        ]
         by_name = {f.attname: f for f in fields}
         unknown = (set(varying) | set(fixed)) - by_name.keys()
         if unknown:
@@ -100,8 +102,7 @@ class BulkInsert:
         )
         # SQLite's own placeholder style, and its names for the columns of a VALUES list.
         self.select_list = ", ".join(
-            [f"column{number}" for number in range(1, self.width + 1)]
-            + ["?"] * len(self.constants)
+            [f"column{number}" for number in range(1, self.width + 1)] + ["?"] * len(self.constants)
         )
         self.one_row = "({})".format(", ".join(["?"] * self.width))
 

@@ -17,6 +17,8 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import partial
+from itertools import repeat
 from json.encoder import encode_basestring as _json_string
 from typing import Any
 
@@ -51,6 +53,24 @@ COLUMNS = [
     "focus_areas",
 ]
 REQUIRED_COLUMNS = ["external_id", "kind"]
+# The keys of a clean row: IMPORTED_FIELDS, the focus areas, and the row's number in the file.
+CLEAN_KEYS = (
+    "external_id",
+    "name_ar",
+    "name_en",
+    "acronym",
+    "kind",
+    "country",
+    "city",
+    "founded_year",
+    "member_count",
+    "member_count_at_least",
+    "partner_count",
+    "partner_count_at_least",
+    "website",
+    "focus_areas",
+    "_row",
+)
 # Organization fields an import writes, in the order the history lists them.
 IMPORTED_FIELDS = [
     "external_id",
@@ -214,6 +234,89 @@ class _Validator:
             return clean
         return self._checked(number, cells, problems)
 
+    def all_rows(self, records: list[list[str]], numbers: list[int]) -> dict[str, list[Any]] | None:
+        """The clean values of every record (numbered as in the file), a column at a time
+        (CLEAN_KEYS), when every one is right (most files), else None, and `row` says what is
+        wrong, record by record.
+
+        The same rules as `_clean`, a column at a time: most columns hold few different
+        values (kinds, countries, years, counts, focus areas), each checked and converted
+        once, and the work over 100,000 cells runs in C (map, set, max). A test holds it to
+        the record-by-record result."""
+        count = len(records)
+        if not count or max(map(len, records)) > self.width:
+            return None
+        if min(map(len, records)) < self.width:  # cells left off at the end of a row
+            records = [cells + [""] * (self.width - len(cells)) for cells in records]
+        blank = [""] * count
+        column_of = {
+            name: list(map(str.strip, map(operator.itemgetter(index), records)))
+            if index < self.width
+            else blank
+            for name, index in zip(COLUMNS, self.cells_of(list(range(self.width + 1))), strict=True)
+        }
+        ids = column_of["external_id"]
+        if (
+            "" in ids
+            or len(set(ids)) != count
+            or any(
+                max(map(len, column_of[name]), default=0) > limit
+                for name, limit in MAX_LENGTHS.items()
+            )
+            or not all(map(len, map(operator.add, column_of["name_ar"], column_of["name_en"])))
+        ):
+            return None
+        kinds = list(map(str.lower, column_of["kind"]))
+        countries = list(map(str.upper, column_of["country"]))
+        if not set(kinds) <= self.kinds or not set(countries) - {""} <= self.countries:
+            return None
+        years: dict[str, int | None] = {"": None}
+        for text in set(column_of["founded_year"]) - {""}:
+            if not (text.isdigit() and 1800 <= int(text) <= self.max_year):
+                return None
+            years[text] = int(text)
+        counts: dict[str, tuple[int | None, bool]] = {"": (None, False)}
+        for text in set(column_of["member_count"]) | set(column_of["partner_count"]):
+            if text:
+                match = COUNT_PATTERN.match(text)
+                if match is None:
+                    return None
+                counts[text] = (int(match.group(1)), bool(match.group(2)))
+        for website in set(column_of["website"]) - {""}:
+            if not (len(website) <= 253 and PLAIN_URL.fullmatch(website)):
+                try:
+                    self.url_validator(website)
+                except ValidationError:
+                    return None
+        # One list per different cell, shared by the rows that have it (nothing changes it).
+        focus_of: dict[str, list[str]] = {}
+        for text in set(column_of["focus_areas"]):
+            focus = sorted({part.strip() for part in text.split("|")} - {""})
+            if any(len(part) > 100 for part in focus):
+                return None
+            focus_of[text] = focus
+        members = list(map(counts.__getitem__, column_of["member_count"]))
+        partners = list(map(counts.__getitem__, column_of["partner_count"]))
+        for external_id, number in zip(ids, numbers, strict=True):
+            self.seen_ids[external_id] = number
+        return {
+            "external_id": ids,
+            "name_ar": column_of["name_ar"],
+            "name_en": column_of["name_en"],
+            "acronym": column_of["acronym"],
+            "kind": kinds,
+            "country": countries,
+            "city": column_of["city"],
+            "founded_year": list(map(years.__getitem__, column_of["founded_year"])),
+            "member_count": list(map(operator.itemgetter(0), members)),
+            "member_count_at_least": list(map(operator.itemgetter(1), members)),
+            "partner_count": list(map(operator.itemgetter(0), partners)),
+            "partner_count_at_least": list(map(operator.itemgetter(1), partners)),
+            "website": column_of["website"],
+            "focus_areas": list(map(focus_of.__getitem__, column_of["focus_areas"])),
+            "_row": list(numbers),
+        }
+
     def _clean(self, cells: list[str]) -> dict[str, Any] | None:
         """The clean values of a row that is right in every way (most rows), else None, and
         `_checked` says what is wrong. The same rules, without the bookkeeping of problems:
@@ -376,9 +479,37 @@ class _Validator:
         }
 
 
+class CleanRows(Sequence[dict[str, Any]]):
+    """The clean rows of a file, kept a column at a time (CLEAN_KEYS): writing them reads
+    the columns; a row becomes a dict only when one is asked for."""
+
+    def __init__(self, columns: dict[str, list[Any]]) -> None:
+        self.columns = columns
+        self._dicts: list[dict[str, Any]] | None = None
+
+    @classmethod
+    def from_dicts(cls, rows: Sequence[Mapping[str, Any]]) -> CleanRows:
+        return cls({key: [row[key] for row in rows] for key in CLEAN_KEYS})
+
+    def dicts(self) -> list[dict[str, Any]]:
+        if self._dicts is None:
+            values = zip(*(self.columns[key] for key in CLEAN_KEYS), strict=True)
+            self._dicts = list(map(dict, map(zip, repeat(CLEAN_KEYS), values)))
+        return self._dicts
+
+    def __len__(self) -> int:
+        return len(self.columns["_row"])
+
+    def __getitem__(self, index: Any) -> Any:
+        return self.dicts()[index]
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        return iter(self.dicts())
+
+
 def read_and_validate(
     data: bytes, progress: ProgressCallback = _no_progress, max_problems: int = 1000
-) -> tuple[list[dict[str, Any]], list[RowProblem]]:
+) -> tuple[CleanRows, list[RowProblem]]:
     """Parse and check every row. Returns the clean rows and the problems (capped)."""
     text = decode(data)
     reader = csv.reader(io.StringIO(text, newline=""))
@@ -409,30 +540,53 @@ def read_and_validate(
 
     total_estimate = max(text.count("\n"), 1)
     validator = _Validator(header)
-    rows: list[dict[str, Any]] = []
+    records: list[list[str]] = []
+    numbers: list[int] = []
     number = 1
+    unreadable: RowProblem | None = None
     try:
-        for cells in reader:
-            number += 1
-            if not "".join(cells).strip():  # blank line
-                continue
-            if len(cells) > len(header):
-                problems.append(RowProblem(number, "", "extra_cells"))
-                continue
-            clean = validator.row(number, cells, problems)
-            if clean:
-                clean["_row"] = number
-                rows.append(clean)
-            if len(problems) >= max_problems:
-                break
-            if number % 5000 == 0:
-                progress("validating", number, total_estimate)
-    except csv.Error as error:
-        problems.append(RowProblem(number, "", "csv", {"detail": str(error)}))
+        records = list(reader)  # in C; a loop here costs half as much again
+        numbers = list(range(2, len(records) + 2))
+    except csv.Error:
+        records, numbers = [], []
+        reader = csv.reader(io.StringIO(text, newline=""))
+        next(reader)
+        try:
+            for cells in reader:
+                number += 1
+                records.append(cells)
+                numbers.append(number)
+        except csv.Error as error:
+            unreadable = RowProblem(number + 1, "", "csv", {"detail": str(error)})
+    if not all(map(any, records)):  # blank lines, which are skipped
+        kept = [(n, cells) for n, cells in zip(numbers, records, strict=True) if any(cells)]
+        numbers, records = [n for n, _ in kept], [cells for _, cells in kept]
+    progress("validating", total_estimate // 2, total_estimate)
+    columns = validator.all_rows(records, numbers) if unreadable is None else None
+    if columns is not None:
+        progress("validating", total_estimate, total_estimate)
+        return CleanRows(columns), problems
+    # Something is wrong: find what, record by record.
+    rows = []
+    validator.seen_ids.clear()
+    for number, cells in zip(numbers, records, strict=True):
+        if not "".join(cells).strip():  # a line of nothing but spaces and commas
+            continue
+        if len(cells) > len(header):
+            problems.append(RowProblem(number, "", "extra_cells"))
+            continue
+        clean = validator.row(number, cells, problems)
+        if clean:
+            clean["_row"] = number
+            rows.append(clean)
+        if len(problems) >= max_problems:
+            break
+    if unreadable is not None and len(problems) < max_problems:
+        problems.append(unreadable)
     if problems:
         raise ImportInvalid(problems)
     progress("validating", total_estimate, total_estimate)
-    return rows, problems
+    return CleanRows.from_dicts(rows), problems
 
 
 # Writing ---------------------------------------------------------------------------------
@@ -501,42 +655,78 @@ def _sqlite_page_cache(*, megabytes: int) -> Iterator[None]:
 
 def history_json(row: Mapping[str, Any]) -> str:
     """The history entry of an imported row, {field: [null, value]} for each field it
-    fills, as JSON text. Written out here because Python's JSON encoder costs more to set up
-    for each small entry than the writing itself (at 100,000 rows, 1.3 s instead of 2.3 s);
-    strings go through the encoder's own C escaping, and Arabic stays as it is."""
-    parts = []
+    fills, as JSON text (see history_json_many)."""
+    return history_json_many({name: [row[name]] for name in HISTORY_FIELDS})[0]
+
+
+def history_json_many(columns: Mapping[str, Sequence[Any]]) -> list[str]:
+    """`history_json` of many rows given a column at a time (HISTORY_FIELDS).
+
+    Written out here because Python's JSON encoder costs more to set up for each small
+    entry than the writing itself; each field's piece of JSON is made once per different
+    value where a column repeats its values, and the pieces of a row are joined in C.
+    Strings go through the encoder's own C escaping, and Arabic stays as it is."""
+    pieces = []
     for name in HISTORY_FIELDS:
-        value = row[name]
-        kind = type(value)  # exact types: a validated row holds only these
-        if kind is str:
-            if value:
-                parts.append(f'"{name}":[null,{_json_string(value)}]')
-        elif kind is int:
-            parts.append(f'"{name}":[null,{value}]')
-        elif value is True:
-            parts.append(f'"{name}":[null,true]')
-        elif kind is list:  # the focus areas
-            if value:
-                parts.append(f'"{name}":[null,[{",".join(map(_json_string, value))}]]')
-        elif value is not None and value is not False:
-            raise TypeError(f"{name}: {kind.__name__} in an imported row")
-    return "{" + ",".join(parts) + "}"
+        values = columns[name]
+        if name in REPEATING_FIELDS:
+            made: dict[Any, str] = {}
+            column = []
+            for value in values:
+                key = tuple(value) if type(value) is list else (type(value), value)
+                piece = made.get(key)
+                if piece is None:
+                    piece = made[key] = _history_piece(name, value)
+                column.append(piece)
+            pieces.append(column)
+        else:
+            pieces.append([_history_piece(name, value) for value in values])
+    # Every piece starts with a comma: the first one of a row gives way to the brace.
+    return ["{" + "".join(row)[1:] + "}" for row in zip(*pieces, strict=True)]
 
 
-# Tables a large import writes many rows to, and the least number of rows to write before
-# their indexes are rebuilt rather than kept up to date row by row.
+def _history_piece(name: str, value: Any) -> str:
+    kind = type(value)  # exact types: a validated row holds only these
+    if kind is str:
+        return f',"{name}":[null,{_json_string(value)}]' if value else ""
+    if kind is int:
+        return f',"{name}":[null,{value}]'
+    if value is True:
+        return f',"{name}":[null,true]'
+    if kind is list:  # the focus areas
+        return f',"{name}":[null,[{",".join(map(_json_string, value))}]]' if value else ""
+    if value is None or value is False:
+        return ""
+    raise TypeError(f"{name}: {kind.__name__} in an imported row")
+
+
+# Fields whose values repeat from row to row in a real file (see history_json_many).
+REPEATING_FIELDS = {
+    "kind",
+    "country",
+    "city",
+    "founded_year",
+    "member_count",
+    "member_count_at_least",
+    "partner_count",
+    "partner_count_at_least",
+    "focus_areas",
+}
+
+# Tables a large import writes many rows to in an order unlike that of their indexes; the
+# least number of rows to write before their indexes are rebuilt rather than kept up to
+# date row by row. (The history's indexes follow the new keys: kept, they cost less.)
 BULK_TABLES = (
     Organization._meta.db_table,
     Organization.focus_areas.through._meta.db_table,
-    Change._meta.db_table,
 )
 REBUILD_INDEXES_FROM = 20_000
 
 
-@contextmanager
-def _indexes_rebuilt_after(new_rows: int) -> Iterator[None]:
+class _IndexRebuild:
     """On SQLite, when the import creates at least as many organizations as the registry
-    has, drop the secondary indexes of the tables it writes and build them again at the end.
+    has, the secondary indexes of BULK_TABLES are dropped before writing and built again
+    after each table's rows.
 
     Kept up to date, each index takes every new row at a random place (names in no
     particular order), page after page; built afresh, it is one sort. At 100,000
@@ -544,38 +734,43 @@ def _indexes_rebuilt_after(new_rows: int) -> Iterator[None]:
     transaction: should anything fail, the indexes come back with the rollback, and readers
     (WAL) see the old indexes until the commit. Constraints' own indexes (unique
     external_id) are not dropped: the insert relies on them."""
-    if connection.vendor != "sqlite" or new_rows < REBUILD_INDEXES_FROM:
-        yield
-        return
-    if Organization.objects.count() > new_rows:
-        yield
-        return
-    with connection.cursor() as cursor:
-        marks = ", ".join(["%s"] * len(BULK_TABLES))
-        cursor.execute(
-            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"
-            f" AND tbl_name IN ({marks}) ORDER BY name",
-            list(BULK_TABLES),
-        )
-        indexes = cursor.fetchall()
-        for name, _sql in indexes:
-            cursor.execute(f"DROP INDEX {connection.ops.quote_name(name)}")
-    yield
-    with connection.cursor() as cursor:
+
+    def __init__(self, new_rows: int) -> None:
+        self.indexes: dict[str, list[str]] = {}
+        if connection.vendor != "sqlite" or new_rows < REBUILD_INDEXES_FROM:
+            return
+        if Organization.objects.count() > new_rows:
+            return
+        with connection.cursor() as cursor:
+            marks = ", ".join(["%s"] * len(BULK_TABLES))
+            cursor.execute(
+                "SELECT tbl_name, name, sql FROM sqlite_master WHERE type = 'index'"
+                f" AND sql IS NOT NULL AND tbl_name IN ({marks}) ORDER BY name",
+                list(BULK_TABLES),
+            )
+            for table, name, sql in cursor.fetchall():
+                self.indexes.setdefault(table, []).append(sql)
+                cursor.execute(f"DROP INDEX {connection.ops.quote_name(name)}")
+
+    def build(self, table: str, raw_connection: Any) -> int:
+        """Build the table's dropped indexes again, on the DB-API connection (the writer
+        thread's: SQLite lets go of Python's lock while it sorts)."""
+        statements = self.indexes.pop(table, [])
+        if not statements:
+            return 0
+        (threads,) = raw_connection.execute("PRAGMA threads").fetchone()
         # Sorting each index's keys is most of the work: let SQLite sort in helper threads.
-        cursor.execute("PRAGMA threads")
-        threads = int(cursor.fetchone()[0])
-        cursor.execute(f"PRAGMA threads = {max(threads, min(os.cpu_count() or 1, 4))}")
-        for _name, sql in indexes:
-            cursor.execute(sql)
-        cursor.execute(f"PRAGMA threads = {threads}")
+        raw_connection.execute(f"PRAGMA threads = {max(threads, min(os.cpu_count() or 1, 4))}")
+        for sql in statements:
+            raw_connection.execute(sql)
+        raw_connection.execute(f"PRAGMA threads = {int(threads)}")
+        return len(statements)
 
 
 class _Writer:
-    """Bulk inserts run in order by a second thread on SQLite, while this one makes the next
-    rows ready: SQLite lets go of Python's lock while it writes, so the two overlap on two
-    processors (at 100,000 organizations, about a fifth of the import's time). On other
-    databases each insert runs at once, here.
+    """Bulk inserts and index builds run in order by a second thread on SQLite, while this
+    one makes the next rows ready: SQLite lets go of Python's lock while it writes and
+    sorts, so the two overlap on two processors. On other databases each runs at once, here.
 
     This thread must not use the connection between `submit` and `wait` (the two threads
     share it); leaving the block waits for whatever is still being written, and an error
@@ -592,8 +787,16 @@ class _Writer:
             return
         self.futures.append(self.executor.submit(insert.execute, prepared, connection.connection))
 
+    def call(self, function: Callable[[Any], int]) -> None:
+        """Run function(DB-API connection) in turn, after what was submitted before."""
+        connection.ensure_connection()
+        if self.executor is None:
+            function(connection.connection)
+            return
+        self.futures.append(self.executor.submit(function, connection.connection))
+
     def wait(self, keep: int = 0) -> None:
-        """Wait until at most `keep` submitted inserts are not yet written."""
+        """Wait until at most `keep` submitted tasks are not yet done."""
         while len(self.futures) > keep:
             self.futures.pop(0).result()
 
@@ -612,7 +815,7 @@ HISTORY_FIELDS = [*IMPORTED_FIELDS, "focus_areas"]
 
 
 def _existing(
-    external_ids: list[str],
+    external_ids: Sequence[str],
 ) -> tuple[dict[str, tuple[Any, ...]], dict[int, list[str]]]:
     """The organizations named by these external ids, as tuples (pk, *IMPORTED_FIELDS) of
     the values the ORM reads, and their focus area keys by pk. A file that names a good part
@@ -622,6 +825,8 @@ def _existing(
         "organization_id", "focusarea__key"
     )
     existing: dict[str, tuple[Any, ...]] = {}
+    if not Organization.objects.exists():
+        return existing, {}
     if Organization.objects.count() <= 2 * len(external_ids):
         wanted = set(external_ids)
         for values in Organization.objects.filter(external_id__isnull=False).values_list(*columns):
@@ -673,7 +878,7 @@ def _reserved_pks(count: int) -> list[int]:
 
 
 def _write(
-    rows: list[dict[str, Any]],
+    rows: CleanRows,
     *,
     actor: Any,
     publish: bool,
@@ -681,42 +886,48 @@ def _write(
     progress: ProgressCallback,
 ) -> None:
     total = len(rows)
-    existing, existing_focus = _existing([row["external_id"] for row in rows])
+    existing, existing_focus = _existing(rows.columns["external_id"])
     through = Organization.focus_areas.through
     focus_by_key = {
-        key: area.pk for key, area in _focus_areas_for(row["focus_areas"] for row in rows).items()
+        key: area.pk for key, area in _focus_areas_for(rows.columns["focus_areas"]).items()
     }
     now = timezone.now()
-    label = actor_label(actor)
     actor_id = getattr(actor, "pk", None)
-    content_type = ContentType.objects.get_for_model(Organization)
+    history_fixed = {
+        "content_type_id": ContentType.objects.get_for_model(Organization).pk,
+        "actor_id": actor_id,
+        "actor_label": actor_label(actor),
+        "at": now,
+    }
 
-    to_create: list[dict[str, Any]] = []
+    to_create = rows
     to_update: list[tuple[int, dict[str, Any], dict[str, list[Any]], list[str] | None]] = []
-    for row in rows:
-        old = existing.get(row["external_id"])
-        if old is None:
-            to_create.append(row)
-            continue
-        changes = {
-            name: [old[index], row[name]]
-            for index, name in enumerate(IMPORTED_FIELDS, start=1)
-            if old[index] != row[name]
-        }
-        old_focus = sorted(existing_focus.get(old[0], []))
-        new_focus = row["focus_areas"] if old_focus != row["focus_areas"] else None
-        if new_focus is not None:
-            changes["focus_areas"] = [old_focus, row["focus_areas"]]
-        if not changes:
-            report.unchanged += 1
-            continue
-        to_update.append((old[0], row, changes, new_focus))
+    if existing:
+        new_rows = []
+        for row in rows:
+            old = existing.get(row["external_id"])
+            if old is None:
+                new_rows.append(row)
+                continue
+            changes = {
+                name: [old[index], row[name]]
+                for index, name in enumerate(IMPORTED_FIELDS, start=1)
+                if old[index] != row[name]
+            }
+            old_focus = sorted(existing_focus.get(old[0], []))
+            new_focus = row["focus_areas"] if old_focus != row["focus_areas"] else None
+            if new_focus is not None:
+                changes["focus_areas"] = [old_focus, row["focus_areas"]]
+            if not changes:
+                report.unchanged += 1
+                continue
+            to_update.append((old[0], row, changes, new_focus))
+        to_create = CleanRows.from_dicts(new_rows)
 
-    # A first large import builds the indexes after its rows (see _indexes_rebuilt_after).
-    with _indexes_rebuilt_after(len(to_create)):
-        done = 0
-        imported_values = operator.itemgetter(*IMPORTED_FIELDS)
-        organizations = BulkInsert(
+    links = BulkInsert(through, varying=["organization_id", "focusarea_id"], fixed={})
+    _create(
+        to_create.columns,
+        organizations=BulkInsert(
             Organization,
             varying=["id", *IMPORTED_FIELDS, "sort_ar", "sort_en"],
             fixed={
@@ -725,104 +936,116 @@ def _write(
                 "created_at": now,
                 "updated_at": now,
             },
-        )
-        links = BulkInsert(through, varying=["organization_id", "focusarea_id"], fixed={})
-        history_fixed = {
-            "content_type_id": content_type.pk,
-            "actor_id": actor_id,
-            "actor_label": label,
-            "at": now,
-        }
-        imported = BulkInsert(
+        ),
+        links=links,
+        history=BulkInsert(
             Change,
             varying=["object_id", "object_repr", "changes"],
             fixed={**history_fixed, "action": Action.IMPORT, "note": ""},
             encoded=["changes"],
-        )
-        # Keys chosen here, not by the database, so that each batch's links and history are
-        # made ready while the batches before it are still being written.
-        new_pks = _reserved_pks(len(to_create))
-        sort_names = BilingualNameMixin.sort_names
-        with _Writer() as writer:
-            for start in range(0, len(to_create), BATCH_SIZE):
-                batch = to_create[start : start + BATCH_SIZE]
-                pks = new_pks[start : start + BATCH_SIZE]
-                writer.submit(
-                    organizations,
-                    organizations.prepare(
-                        (pk, *imported_values(row), *sort_names(row["name_ar"], row["name_en"]))
-                        for pk, row in zip(pks, batch, strict=True)
-                    ),
-                )
-                writer.submit(
-                    links,
-                    links.prepare(
-                        (pk, focus_by_key[key])
-                        for pk, row in zip(pks, batch, strict=True)
-                        for key in row["focus_areas"]
-                    ),
-                )
-                writer.submit(
-                    imported,
-                    imported.prepare(
-                        (pk, (row["name_ar"] or row["name_en"])[:300], history_json(row))
-                        for pk, row in zip(pks, batch, strict=True)
-                    ),
-                )
-                # At most two batches (three inserts each) in hand: memory stays flat.
-                writer.wait(keep=6)
-                done += len(batch)
-                report.created += len(batch)
-                progress("writing", done, total)
-            writer.wait()
-        # The search index follows; the caller applies it with its own progress bar.
-        records_changed("organization", new_pks, defer=True)
+        ),
+        focus_by_key=focus_by_key,
+        progress=lambda done: progress("writing", done, total),
+    )
+    report.created = len(to_create)
 
-        quote = connection.ops.quote_name
-        updated_columns = [*IMPORTED_FIELDS, "sort_ar", "sort_en", "updated_at"]
-        columns = {field.attname: field.column for field in Organization._meta.concrete_fields}
-        update_sql = "UPDATE {} SET {} WHERE {} = %s".format(
-            quote(Organization._meta.db_table),
-            ", ".join(f"{quote(columns[name])} = %s" for name in updated_columns),
-            quote(columns["id"]),
-        )
-        now_value = Organization._meta.get_field("updated_at").get_db_prep_save(now, connection)
-        updated = BulkInsert(
-            Change,
-            varying=["object_id", "object_repr", "changes"],
-            fixed={**history_fixed, "action": Action.UPDATE, "note": "CSV import"},
-        )
-        for batch_updates in _in_chunks(to_update, BATCH_SIZE):
-            with connection.cursor() as cursor:
-                cursor.executemany(
-                    update_sql,
-                    [
-                        (
-                            *imported_values(row),
-                            *BilingualNameMixin.sort_names(row["name_ar"], row["name_en"]),
-                            now_value,
-                            pk,
-                        )
-                        for pk, row, _changes, _focus in batch_updates
-                    ],
-                )
-            refocused = [
-                (pk, focus) for pk, _row, _changes, focus in batch_updates if focus is not None
-            ]
-            if refocused:
-                through.objects.filter(
-                    organization_id__in=[pk for pk, _focus in refocused]
-                ).delete()
-                links.run((pk, focus_by_key[key]) for pk, focus in refocused for key in focus)
-            updated.run(
-                (pk, (row["name_ar"] or row["name_en"])[:300], changes)
-                for pk, row, changes, _focus in batch_updates
+    done = len(to_create)
+    imported_values = operator.itemgetter(*IMPORTED_FIELDS)
+    quote = connection.ops.quote_name
+    updated_columns = [*IMPORTED_FIELDS, "sort_ar", "sort_en", "updated_at"]
+    columns = {field.attname: field.column for field in Organization._meta.concrete_fields}
+    update_sql = "UPDATE {} SET {} WHERE {} = %s".format(
+        quote(Organization._meta.db_table),
+        ", ".join(f"{quote(columns[name])} = %s" for name in updated_columns),
+        quote(columns["id"]),
+    )
+    now_value = Organization._meta.get_field("updated_at").get_db_prep_save(now, connection)
+    updated = BulkInsert(
+        Change,
+        varying=["object_id", "object_repr", "changes"],
+        fixed={**history_fixed, "action": Action.UPDATE, "note": "CSV import"},
+    )
+    for batch_updates in _in_chunks(to_update, BATCH_SIZE):
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                update_sql,
+                [
+                    (
+                        *imported_values(row),
+                        *BilingualNameMixin.sort_names(row["name_ar"], row["name_en"]),
+                        now_value,
+                        pk,
+                    )
+                    for pk, row, _changes, _focus in batch_updates
+                ],
             )
-            records_changed("organization", [pk for pk, *_rest in batch_updates], defer=True)
-            done += len(batch_updates)
-            report.updated += len(batch_updates)
-            progress("writing", done, total)
-        progress("writing", total, total)
+        refocused = [
+            (pk, focus) for pk, _row, _changes, focus in batch_updates if focus is not None
+        ]
+        if refocused:
+            through.objects.filter(organization_id__in=[pk for pk, _focus in refocused]).delete()
+            links.run((pk, focus_by_key[key]) for pk, focus in refocused for key in focus)
+        updated.run(
+            (pk, (row["name_ar"] or row["name_en"])[:300], changes)
+            for pk, row, changes, _focus in batch_updates
+        )
+        records_changed("organization", [pk for pk, *_rest in batch_updates], defer=True)
+        done += len(batch_updates)
+        report.updated += len(batch_updates)
+        progress("writing", done, total)
+    progress("writing", total, total)
+
+
+def _create(
+    columns: Mapping[str, Sequence[Any]],
+    *,
+    organizations: BulkInsert,
+    links: BulkInsert,
+    history: BulkInsert,
+    focus_by_key: Mapping[str, int],
+    progress: Callable[[int], None],
+) -> None:
+    """Insert new organizations (CLEAN_KEYS, a column at a time), their focus areas and
+    history. The organizations go first: their indexes are then built (see _IndexRebuild)
+    by the writer thread while this one makes the history ready."""
+    count = len(columns["external_id"])
+    if not count:
+        return
+    rebuild = _IndexRebuild(count)
+    # Keys chosen here, not by the database: each batch's links and history are made ready
+    # without waiting for the organizations to be written.
+    pks = _reserved_pks(count)
+    sort_ar, sort_en = zip(
+        *map(BilingualNameMixin.sort_names, columns["name_ar"], columns["name_en"]), strict=True
+    )
+    organization_rows = list(
+        zip(pks, *(columns[name] for name in IMPORTED_FIELDS), sort_ar, sort_en, strict=True)
+    )
+    # Inserts run here: binding values holds Python's lock, so a second thread would only
+    # wait for it. Index builds do not: the writer thread builds the organizations'
+    # indexes while this one makes the history ready.
+    for start in range(0, count, BATCH_SIZE):
+        organizations.run(organization_rows[start : start + BATCH_SIZE])
+        progress(min(start + BATCH_SIZE, count) // 2)
+    del organization_rows
+    with _Writer() as writer:
+        writer.call(partial(rebuild.build, Organization._meta.db_table))
+        histories = history_json_many(columns)
+        names = [
+            (ar or en)[:300] for ar, en in zip(columns["name_ar"], columns["name_en"], strict=True)
+        ]
+        focus = columns["focus_areas"]
+        link_rows = [
+            (pk, focus_by_key[key]) for pk, keys in zip(pks, focus, strict=True) for key in keys
+        ]
+    for start in range(0, count, BATCH_SIZE):
+        end = start + BATCH_SIZE
+        history.run(zip(pks[start:end], names[start:end], histories[start:end], strict=True))
+        progress((count + min(end, count)) // 2)
+    links.run(link_rows)
+    rebuild.build(Organization.focus_areas.through._meta.db_table, connection.connection)
+    # The search index follows; the caller applies it with its own progress bar.
+    records_changed("organization", pks, defer=True)
 
 
 def _focus_areas_for(keys_per_row: Iterable[list[str]]) -> dict[str, FocusArea]:

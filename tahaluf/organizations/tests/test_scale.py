@@ -137,9 +137,7 @@ class BulkWriteTests(BaseTestCase):
         self.assertEqual(second.pk, first.pk + 1)
         # The database's own key sequence has moved past them.
         self.assertGreater(Organization.objects.create(name_ar="بعدها").pk, second.pk)
-        self.assertEqual(
-            set(history_for(second).values_list("object_id", flat=True)), {second.pk}
-        )
+        self.assertEqual(set(history_for(second).values_list("object_id", flat=True)), {second.pk})
 
     @skipUnless(connection.vendor == "sqlite", "SQLite's page cache")
     def test_it_gives_the_connection_its_page_cache_back(self) -> None:
@@ -184,6 +182,46 @@ class FastValidationTests(SimpleTestCase):
         else:
             self.assertEqual(problems, [])
             self.assertEqual(clean, checked)
+
+    @settings(max_examples=300, deadline=None)
+    @given(
+        st.lists(
+            st.fixed_dictionaries({name: st.sampled_from(v) for name, v in CELLS.items()}),
+            min_size=1,
+            max_size=6,
+        )
+    )
+    def test_a_column_at_a_time_agrees_with_a_row_at_a_time(
+        self, rows: list[dict[str, str]]
+    ) -> None:
+        header = list(importing.COLUMNS)
+        records = [[values[name] for name in header] for values in rows]
+        numbers = list(range(2, len(records) + 2))
+        problems: list[importing.RowProblem] = []
+        by_row = importing._Validator(header)
+        expected = []
+        for number, cells in zip(numbers, records, strict=True):
+            clean = by_row.row(number, cells, problems)
+            if clean:
+                expected.append({**clean, "_row": number})
+        by_column = importing._Validator(header).all_rows(records, numbers)
+        if by_column is None:
+            self.assertTrue(problems, rows)
+        else:
+            self.assertEqual(problems, [])
+            self.assertEqual(importing.CleanRows(by_column).dicts(), expected)
+
+    def test_a_column_at_a_time_reads_a_file_without_some_columns(self) -> None:
+        header = ["external_id", "kind", "name_en", "city"]
+        records = [["x-1", "NGO", " Youth ", "غزة"], ["x-2", "ngo", "Club"]]
+        columns = importing._Validator(header).all_rows(records, [2, 4])
+        assert columns is not None
+        rows = importing.CleanRows(columns)
+        self.assertEqual(
+            (rows[0]["kind"], rows[0]["name_en"], rows[0]["country"], rows[0]["focus_areas"]),
+            ("ngo", "Youth", "", []),
+        )
+        self.assertEqual((rows[1]["external_id"], rows[1]["city"], rows[1]["_row"]), ("x-2", "", 4))
 
     def test_it_still_reports_an_external_id_used_twice(self) -> None:
         validator = importing._Validator(list(importing.COLUMNS))
@@ -267,19 +305,15 @@ class IndexRebuildTests(TransactionTestCase):
 
     def test_it_keeps_the_indexes_when_the_import_fails(self) -> None:
         before = index_definitions()
-        calls = {"n": 0}
 
-        def failing_history(row: dict[str, object]) -> str:
-            # Fails once the first organizations are written and the indexes dropped.
-            calls["n"] += 1
-            if calls["n"] > 5:
-                raise DatabaseError("disk full")
-            return "{}"
+        def failing_history(columns: object) -> list[str]:
+            # Called once the organizations are written and the indexes dropped.
+            raise DatabaseError("disk full")
 
         rows = [f"f-{n},جمعية {n},,,ngo,,,,,,," for n in range(12)]
         with (
             mock.patch.object(importing, "REBUILD_INDEXES_FROM", 10),
-            mock.patch.object(importing, "history_json", failing_history),
+            mock.patch.object(importing, "history_json_many", failing_history),
             CaptureQueriesContext(connection) as captured,
         ):
             with self.assertRaisesRegex(DatabaseError, "disk full"):
@@ -424,3 +458,18 @@ class LightSelectTests(BaseTestCase):
         self.assertFalse(invalid.is_valid())
         self.assertIn('aria-invalid="true"', str(invalid["country"]))
         self.assertNotIn(" selected", str(invalid["country"]))
+
+
+class UnreadableFileTests(BaseTestCase):
+    def test_it_names_the_row_it_could_not_read_and_writes_nothing(self) -> None:
+        rows = ["u-1,جمعية,,,ngo,,,,,,,", "u-2,مركز,,,ngo,,,,,," + "x" * 200_000 + ","]
+        with self.assertRaises(importing.ImportInvalid) as raised:
+            import_organizations(csv_bytes(rows), actor=self.cast.amal)
+        self.assertEqual([(p.row, p.code) for p in raised.exception.problems], [(3, "csv")])
+        self.assertFalse(Organization.objects.filter(external_id="u-1").exists())
+
+    def test_it_skips_blank_lines_and_keeps_the_file_s_row_numbers(self) -> None:
+        rows = ["b-1,جمعية,,,ngo,,,,,,,", "", " , ,", "b-2,مركز,,,club,,,,,,,"]
+        with self.assertRaises(importing.ImportInvalid) as raised:
+            import_organizations(csv_bytes(rows), actor=self.cast.amal)
+        self.assertEqual([(p.row, p.column) for p in raised.exception.problems], [(5, "kind")])
