@@ -100,7 +100,7 @@ class BulkInsert:
         self.table_and_columns = "{} ({})".format(
             quote(model._meta.db_table), ", ".join(quote(column) for column in columns)
         )
-        # SQLite's own placeholder style, and its names for the columns of a VALUES list.
+        # SQLite's own `?` marks, and its names for the columns of a VALUES list.
         self.select_list = ", ".join(
             [f"column{number}" for number in range(1, self.width + 1)] + ["?"] * len(self.constants)
         )
@@ -127,10 +127,8 @@ class BulkInsert:
             )
         return Prepared(len(rows), statements=statements)
 
-    def execute(self, prepared: Prepared, sqlite_connection: Any = None) -> int:
-        """Write what `prepare` made ready. From another thread, give this thread's SQLite
-        connection (`connection.connection`), which Django opens for use across threads:
-        Django's own `connection` is per thread."""
+    def execute(self, prepared: Prepared) -> int:
+        """Write what `prepare` made ready."""
         if not prepared.rows:
             return 0
         if prepared.copy_rows is not None:
@@ -141,7 +139,7 @@ class BulkInsert:
         else:
             # The DB-API connection, in the same transaction: Django's cursor would rewrite
             # each statement's thousands of %s into ?.
-            raw = (sqlite_connection or connection.connection).cursor()
+            raw = connection.connection.cursor()
             for sql, params in prepared.statements:
                 raw.execute(sql, params)
         return prepared.rows

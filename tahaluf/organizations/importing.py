@@ -32,7 +32,7 @@ from django_countries import countries
 
 from tahaluf.audit.models import Action, Change
 from tahaluf.audit.services import actor_label
-from tahaluf.lib.bulk import BulkInsert, Prepared
+from tahaluf.lib.bulk import BulkInsert
 from tahaluf.lib.checkpoint import checkpoint_later
 from tahaluf.organizations.models import BilingualNameMixin, FocusArea, Kind, Organization
 from tahaluf.search.duplicates import RowDuplicate, likely_duplicates_for_rows
@@ -53,24 +53,6 @@ COLUMNS = [
     "focus_areas",
 ]
 REQUIRED_COLUMNS = ["external_id", "kind"]
-# The keys of a clean row: IMPORTED_FIELDS, the focus areas, and the row's number in the file.
-CLEAN_KEYS = (
-    "external_id",
-    "name_ar",
-    "name_en",
-    "acronym",
-    "kind",
-    "country",
-    "city",
-    "founded_year",
-    "member_count",
-    "member_count_at_least",
-    "partner_count",
-    "partner_count_at_least",
-    "website",
-    "focus_areas",
-    "_row",
-)
 # Organization fields an import writes, in the order the history lists them.
 IMPORTED_FIELDS = [
     "external_id",
@@ -87,6 +69,8 @@ IMPORTED_FIELDS = [
     "partner_count_at_least",
     "website",
 ]
+# The keys of a clean row: IMPORTED_FIELDS, the focus areas, and the row's number in the file.
+CLEAN_KEYS = (*IMPORTED_FIELDS, "focus_areas", "_row")
 MAX_LENGTHS = {
     "external_id": 100,
     "name_ar": 300,
@@ -768,11 +752,11 @@ class _IndexRebuild:
 
 
 class _Writer:
-    """Bulk inserts and index builds run in order by a second thread on SQLite, while this
-    one makes the next rows ready: SQLite lets go of Python's lock while it writes and
-    sorts, so the two overlap on two processors. On other databases each runs at once, here.
+    """Index builds run in order by a second thread on SQLite, while this one makes the
+    next rows ready: SQLite lets go of Python's lock while it sorts, so the two overlap on
+    two processors. On other databases each runs at once, here.
 
-    This thread must not use the connection between `submit` and `wait` (the two threads
+    This thread must not use the connection between `call` and `wait` (the two threads
     share it); leaving the block waits for whatever is still being written, and an error
     there is raised here."""
 
@@ -781,14 +765,8 @@ class _Writer:
         self.executor = ThreadPoolExecutor(max_workers=1) if self.threaded else None
         self.futures: list[Future[int]] = []
 
-    def submit(self, insert: BulkInsert, prepared: Prepared) -> None:
-        if self.executor is None:
-            insert.execute(prepared)
-            return
-        self.futures.append(self.executor.submit(insert.execute, prepared, connection.connection))
-
     def call(self, function: Callable[[Any], int]) -> None:
-        """Run function(DB-API connection) in turn, after what was submitted before."""
+        """Run function(DB-API connection) in turn, after what was called before."""
         connection.ensure_connection()
         if self.executor is None:
             function(connection.connection)
