@@ -265,6 +265,13 @@ def import_table(results: dict[str, Any], label: str) -> list[str]:
             else "",
         )
     )
+    if imported.get("second_process_cpu_seconds"):
+        lines.append(
+            f"  {'  and its second process':34}{'':29}"
+            f"{imported['second_process_cpu_seconds']:>8.2f}"
+            f"{imported['second_process_peak_rss_mb']:>8.0f}MB"
+            "  (its memory is the parent's, shared, until written to)"
+        )
     lines.append(
         line(
             "tahaluf re-import (same file)",

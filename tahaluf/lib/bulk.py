@@ -144,6 +144,35 @@ class BulkInsert:
                 raw.execute(sql, params)
         return prepared.rows
 
+    def copy_from(self, staged_table: str) -> int:
+        """Insert the rows `stage_rows` wrote, in their order; returns how many."""
+        columns = ", ".join(f"c{number}" for number in range(1, self.width + 1))
+        return self.insert_from_query(f"SELECT {columns} FROM {staged_table} ORDER BY rowid")
+
+    def insert_from_query(self, query: str, params: Sequence[Any] = ()) -> int:
+        """Insert the rows a query gives (the `varying` values, in order, as the database
+        takes them), adding the values every row shares; returns how many. SQLite does it
+        all, binding nothing per row. SQLite's `?` marks; the DB-API connection, in the
+        current transaction."""
+        shared = "".join(", ?" for _ in self.constants)
+        cursor = connection.connection.cursor()
+        cursor.execute(
+            f"INSERT INTO {self.table_and_columns}"
+            f" SELECT source.*{shared} FROM ({query}) AS source",
+            [*self.constants, *params],  # in the order of their marks in the text
+        )
+        return int(cursor.rowcount)
+
+    def scratch_shape(self) -> tuple[int, int]:
+        """What `stage_rows` needs to write this insert's rows elsewhere: the number of
+        `varying` columns, and rows per statement."""
+        limit = min(PARAMETERS_PER_STATEMENT, _sqlite_parameter_limit())
+        return self.width, max(1, limit // max(self.width, 1))
+
+    def _rows_per_statement(self) -> int:
+        limit = min(PARAMETERS_PER_STATEMENT, _sqlite_parameter_limit()) - len(self.constants)
+        return max(1, limit // max(self.width, 1))
+
     def _converted(self, rows: Iterable[Sequence[Any]]) -> Iterable[Sequence[Any]]:
         steps = self.steps
         if not any(steps):
@@ -156,12 +185,29 @@ class BulkInsert:
             for row in rows
         ]
 
-    def _rows_per_statement(self) -> int:
-        limit = min(PARAMETERS_PER_STATEMENT, _sqlite_parameter_limit()) - len(self.constants)
-        return max(1, limit // max(self.width, 1))
-
     def _sql(self, rows: int) -> str:
         return _statement(self.table_and_columns, self.select_list, self.one_row, rows)
+
+
+def stage_rows(
+    scratch: sqlite3.Connection,
+    table: str,
+    rows: Iterable[Sequence[Any]],
+    shape: tuple[int, int],
+) -> None:
+    """Write rows into a new table of a scratch SQLite database (columns c1, c2, …), for
+    `BulkInsert.copy_from` to read (tahaluf/lib/staging.py). `shape`: the BulkInsert's
+    `scratch_shape()`. Values as the database takes them: nothing is converted here."""
+    width, rows_per_statement = shape
+    rows = rows if isinstance(rows, list) else list(rows)
+    scratch.execute(f'CREATE TABLE "{table}" ({", ".join(f"c{n}" for n in range(1, width + 1))})')
+    one_row = f"({', '.join(['?'] * width)})"
+    for start in range(0, len(rows), rows_per_statement):
+        chunk = rows[start : start + rows_per_statement]
+        scratch.execute(
+            f'INSERT INTO "{table}" VALUES {", ".join([one_row] * len(chunk))}',
+            list(chain.from_iterable(chunk)),
+        )
 
 
 @cache

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import datetime
+import gc
 import io
 import operator
 import os
@@ -25,7 +26,7 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
-from django.db import connection, transaction
+from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
@@ -34,9 +35,18 @@ from tahaluf.audit.models import Action, Change
 from tahaluf.audit.services import actor_label
 from tahaluf.lib.bulk import BulkInsert
 from tahaluf.lib.checkpoint import checkpoint_later
+from tahaluf.lib.staging import (
+    Channel,
+    Child,
+    Staging,
+    scratch_staging,
+    staging_possible,
+    write_scratch,
+)
+from tahaluf.lib.staging import atomic as staging_atomic
 from tahaluf.organizations.models import BilingualNameMixin, FocusArea, Kind, Organization
 from tahaluf.search.duplicates import RowDuplicate, likely_duplicates_for_rows
-from tahaluf.search.services import records_changed
+from tahaluf.search.services import pending_changes_bulk, records_changed
 
 COLUMNS = [
     "external_id",
@@ -89,6 +99,11 @@ PLAIN_URL = re.compile(
     r"(?:/[A-Za-z0-9._~%/?#=&+-]*)?"
 )
 BATCH_SIZE = 2000
+# From this many rows, a second process checks half of them, and then writes half of the
+# new organizations and the history of all (tahaluf/lib/staging.py).
+SECOND_PROCESS_FROM = 20_000
+# The search index's name for organizations (their search marks).
+SEARCH_TYPE = "organization"
 
 PROBLEM_MESSAGES = {
     "encoding": _("The file is not UTF-8 text. Save it as “CSV UTF-8” and upload it again."),
@@ -465,15 +480,40 @@ class _Validator:
 
 class CleanRows(Sequence[dict[str, Any]]):
     """The clean rows of a file, kept a column at a time (CLEAN_KEYS): writing them reads
-    the columns; a row becomes a dict only when one is asked for."""
+    the columns; a row becomes a dict only when one is asked for.
 
-    def __init__(self, columns: dict[str, list[Any]]) -> None:
-        self.columns = columns
+    The rows of a large file's second half may be kept by a second process (`second_half`),
+    which writes them itself if the import goes the fast way (_create_in_two_processes).
+    `columns` and the dicts are of every row: asking for them brings that half back here
+    (`take_back`); `local_columns` are the columns of the rows here."""
+
+    def __init__(
+        self, columns: dict[str, list[Any]], second_half: _SecondHalf | None = None
+    ) -> None:
+        self.local_columns = columns
+        self.second_half = second_half
         self._dicts: list[dict[str, Any]] | None = None
 
     @classmethod
     def from_dicts(cls, rows: Sequence[Mapping[str, Any]]) -> CleanRows:
         return cls({key: [row[key] for row in rows] for key in CLEAN_KEYS})
+
+    @property
+    def columns(self) -> dict[str, list[Any]]:
+        self.take_back()
+        return self.local_columns
+
+    def take_back(self) -> None:
+        """Check the second half's rows here, and let the second process go."""
+        if self.second_half is not None:
+            more = self.second_half.take_back()
+            self.second_half = None
+            self.local_columns = {key: self.local_columns[key] + more[key] for key in CLEAN_KEYS}
+
+    def focus_keys(self) -> set[str]:
+        """The focus areas the rows name."""
+        keys = {key for keys in self.local_columns["focus_areas"] for key in keys}
+        return keys | (self.second_half.focus_keys if self.second_half is not None else set())
 
     def dicts(self) -> list[dict[str, Any]]:
         if self._dicts is None:
@@ -482,7 +522,7 @@ class CleanRows(Sequence[dict[str, Any]]):
         return self._dicts
 
     def __len__(self) -> int:
-        return len(self.columns["_row"])
+        return len(self.local_columns["_row"]) + len(self.second_half or ())
 
     def __getitem__(self, index: Any) -> Any:
         return self.dicts()[index]
@@ -491,10 +531,87 @@ class CleanRows(Sequence[dict[str, Any]]):
         return iter(self.dicts())
 
 
+class _SecondHalf:
+    """The second half of a large file's records, checked by a second process while this
+    one checks the first (tahaluf/lib/staging.py). If the import goes the fast way, the
+    second process then writes that half's rows into scratch files (`write`); else this
+    process checks them again itself (`take_back`), and the second process ends."""
+
+    def __init__(self, validator: _Validator, records: list[list[str]], numbers: list[int]):
+        self.validator, self.records, self.numbers = validator, records, numbers
+        self.child = Child(partial(_second_half_work, validator, records, numbers))
+        self.external_ids: list[str] = []
+        self.focus_keys: set[str] = set()
+
+    def __len__(self) -> int:
+        return len(self.records)
+
+    def checked(self) -> bool:
+        """Wait for the second process's check: True if every row is right."""
+        verdict = self.child.receive()
+        if verdict is None:
+            return False
+        self.external_ids, self.focus_keys = verdict
+        return True
+
+    def take_back(self) -> dict[str, list[Any]]:
+        self.child.stop()
+        columns = self.validator.all_rows(self.records, self.numbers)
+        if columns is None:  # the second process found them right: the same rules cannot
+            raise RuntimeError("The second half of the file was checked differently.")
+        return columns
+
+    def write(
+        self,
+        pks: list[int],
+        focus_by_key: Mapping[str, int],
+        paths: Sequence[str],
+        shapes: Mapping[str, tuple[int, int]],
+    ) -> None:
+        """Tell the second process to write its rows, as new organizations with these keys:
+        the organizations into paths[0], then their history and links into paths[1].
+        `written` waits for each."""
+        self.child.send((pks, dict(focus_by_key), list(paths), dict(shapes)))
+
+    def written(self) -> None:
+        self.child.receive()
+
+    def stop(self) -> None:
+        self.child.stop()
+
+
+def _second_half_work(
+    validator: _Validator, records: list[list[str]], numbers: list[int], channel: Channel
+) -> None:
+    """What the second process does with the second half (see _SecondHalf)."""
+    columns = validator.all_rows(records, numbers)
+    if columns is None:
+        channel.send(None)
+        return
+    focus_keys = {key for keys in columns["focus_areas"] for key in keys}
+    channel.send((columns["external_id"], focus_keys))
+    try:
+        pks, focus_by_key, paths, shapes = channel.receive()
+    except EOFError:  # the import went another way
+        return
+    organizations = {"organizations": _organization_rows(columns, pks, 0, len(pks))}
+    write_scratch(paths[0], organizations, shapes)
+    channel.send(0)
+    write_scratch(paths[1], _history_and_link_rows(columns, pks, focus_by_key), shapes)
+    channel.send(1)
+
+
 def read_and_validate(
-    data: bytes, progress: ProgressCallback = _no_progress, max_problems: int = 1000
+    data: bytes,
+    progress: ProgressCallback = _no_progress,
+    max_problems: int = 1000,
+    *,
+    second_process: bool = False,
 ) -> tuple[CleanRows, list[RowProblem]]:
-    """Parse and check every row. Returns the clean rows and the problems (capped)."""
+    """Parse and check every row. Returns the clean rows and the problems (capped).
+
+    With `second_process`, a second process may check half of a large file, and keep it
+    (see CleanRows); the caller must then `stop` it when done (import_organizations)."""
     text = decode(data)
     reader = csv.reader(io.StringIO(text, newline=""))
     problems: list[RowProblem] = []
@@ -546,7 +663,29 @@ def read_and_validate(
         kept = [(n, cells) for n, cells in zip(numbers, records, strict=True) if any(cells)]
         numbers, records = [n for n, _ in kept], [cells for _, cells in kept]
     progress("validating", total_estimate // 2, total_estimate)
-    columns = validator.all_rows(records, numbers) if unreadable is None else None
+    columns: dict[str, list[Any]] | None = None
+    if unreadable is not None:
+        pass
+    elif second_process and len(records) >= SECOND_PROCESS_FROM and staging_possible():
+        half = len(records) // 2
+        second_half = _SecondHalf(validator, records[half:], numbers[half:])
+        try:
+            columns = validator.all_rows(records[:half], numbers[:half])
+            if (
+                not second_half.checked()
+                or columns is None
+                # an external_id in both halves, which only the whole file shows
+                or not set(columns["external_id"]).isdisjoint(second_half.external_ids)
+            ):
+                columns = None
+        finally:
+            if columns is None:
+                second_half.stop()
+        if columns is not None:
+            progress("validating", total_estimate, total_estimate)
+            return CleanRows(columns, second_half), problems
+    else:
+        columns = validator.all_rows(records, numbers)
     if columns is not None:
         progress("validating", total_estimate, total_estimate)
         return CleanRows(columns), problems
@@ -593,15 +732,47 @@ def import_organizations(
     with every problem found (up to a cap) and writes nothing if any row is bad. Unless
     `allow_duplicates`, raises ImportNeedsConfirmation and writes nothing if new rows are
     probably organizations already in the registry."""
-    rows, _problems = read_and_validate(data, progress)
-    if not allow_duplicates:
-        duplicates = likely_duplicates(rows)
-        if duplicates:
-            raise ImportNeedsConfirmation(duplicates)
-    report = ImportReport(total=len(rows))
-    with checkpoint_later(), _sqlite_page_cache(megabytes=256), transaction.atomic():
-        _write(rows, actor=actor, publish=publish, report=report, progress=progress)
+    with _cycle_collector_paused():
+        rows, _problems = read_and_validate(data, progress, second_process=True)
+        try:
+            if not allow_duplicates:
+                duplicates = likely_duplicates(rows)
+                if duplicates:
+                    raise ImportNeedsConfirmation(duplicates)
+            report = ImportReport(total=len(rows))
+            with (
+                checkpoint_later(),
+                _sqlite_page_cache(megabytes=256),
+                scratch_staging(wanted=rows.second_half is not None, files=3) as staging,
+                staging_atomic(staging),
+            ):
+                _write(
+                    rows,
+                    actor=actor,
+                    publish=publish,
+                    report=report,
+                    progress=progress,
+                    staging=staging,
+                )
+        finally:
+            if rows.second_half is not None:
+                rows.second_half.stop()
     return report
+
+
+@contextmanager
+def _cycle_collector_paused() -> Iterator[None]:
+    """An import makes millions of small lists, tuples and strings, and no reference
+    cycles; Python's cycle collector would walk the growing heap again and again to find
+    none (0.5 s of 7 for 100,000 rows). It is off for the import, for the whole process,
+    and back on afterwards, when it collects whatever is left."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def likely_duplicates(rows: Sequence[Mapping[str, Any]]) -> list[RowDuplicate]:
@@ -705,6 +876,13 @@ BULK_TABLES = (
     Organization.focus_areas.through._meta.db_table,
 )
 REBUILD_INDEXES_FROM = 20_000
+# Indexes that start with these columns are kept up to date, not rebuilt: every new row's
+# entry goes at the end, as the key is the same on every imported row (its creator, its
+# being published) or follows the new organizations' ids (their links).
+KEPT_INDEXES_START_WITH = {
+    Organization._meta.db_table: {"created_by_id", "is_published"},
+    Organization.focus_areas.through._meta.db_table: {"organization_id"},
+}
 
 
 class _IndexRebuild:
@@ -717,7 +895,8 @@ class _IndexRebuild:
     organizations this halves the time spent in SQLite. It is all inside the import's
     transaction: should anything fail, the indexes come back with the rollback, and readers
     (WAL) see the old indexes until the commit. Constraints' own indexes (unique
-    external_id) are not dropped: the insert relies on them."""
+    external_id) are not dropped: the insert relies on them. Nor are indexes that new rows
+    only add to at the end (KEPT_INDEXES_START_WITH): keeping them costs less than a sort."""
 
     def __init__(self, new_rows: int) -> None:
         self.indexes: dict[str, list[str]] = {}
@@ -733,6 +912,10 @@ class _IndexRebuild:
                 list(BULK_TABLES),
             )
             for table, name, sql in cursor.fetchall():
+                cursor.execute(f"PRAGMA index_info({connection.ops.quote_name(name)})")
+                first_column = cursor.fetchone()[2]
+                if first_column in KEPT_INDEXES_START_WITH.get(table, ()):
+                    continue
                 self.indexes.setdefault(table, []).append(sql)
                 cursor.execute(f"DROP INDEX {connection.ops.quote_name(name)}")
 
@@ -862,13 +1045,17 @@ def _write(
     publish: bool,
     report: ImportReport,
     progress: ProgressCallback,
+    staging: Staging | None = None,
 ) -> None:
     total = len(rows)
-    existing, existing_focus = _existing(rows.columns["external_id"])
+    # The fast way, with the second process that checked half of the rows: new rows only.
+    if rows.second_half is not None and (staging is None or Organization.objects.exists()):
+        rows.take_back()
+    existing, existing_focus = (
+        _existing(rows.columns["external_id"]) if rows.second_half is None else ({}, {})
+    )
     through = Organization.focus_areas.through
-    focus_by_key = {
-        key: area.pk for key, area in _focus_areas_for(rows.columns["focus_areas"]).items()
-    }
+    focus_by_key = {key: area.pk for key, area in _focus_areas_for(rows.focus_keys()).items()}
     now = timezone.now()
     actor_id = getattr(actor, "pk", None)
     history_fixed = {
@@ -904,7 +1091,8 @@ def _write(
 
     links = BulkInsert(through, varying=["organization_id", "focusarea_id"], fixed={})
     _create(
-        to_create.columns,
+        to_create.local_columns,
+        second_half=to_create.second_half,
         organizations=BulkInsert(
             Organization,
             varying=["id", *IMPORTED_FIELDS, "sort_ar", "sort_en"],
@@ -924,6 +1112,7 @@ def _write(
         ),
         focus_by_key=focus_by_key,
         progress=lambda done: progress("writing", done, total),
+        staging=staging,
     )
     report.created = len(to_create)
 
@@ -967,7 +1156,7 @@ def _write(
             (pk, (row["name_ar"] or row["name_en"])[:300], changes)
             for pk, row, changes, _focus in batch_updates
         )
-        records_changed("organization", [pk for pk, *_rest in batch_updates], defer=True)
+        records_changed(SEARCH_TYPE, [pk for pk, *_rest in batch_updates], defer=True)
         done += len(batch_updates)
         report.updated += len(batch_updates)
         progress("writing", done, total)
@@ -977,57 +1166,152 @@ def _write(
 def _create(
     columns: Mapping[str, Sequence[Any]],
     *,
+    second_half: _SecondHalf | None,
     organizations: BulkInsert,
     links: BulkInsert,
     history: BulkInsert,
     focus_by_key: Mapping[str, int],
     progress: Callable[[int], None],
+    staging: Staging | None,
 ) -> None:
-    """Insert new organizations (CLEAN_KEYS, a column at a time), their focus areas and
-    history. The organizations go first: their indexes are then built (see _IndexRebuild)
-    by the writer thread while this one makes the history ready."""
-    count = len(columns["external_id"])
+    """Insert new organizations (CLEAN_KEYS, a column at a time, and the `second_half` a
+    second process keeps), their focus areas, history and search marks. The organizations
+    go first: their indexes are then built (see _IndexRebuild) while the rest is made."""
+    count = len(columns["external_id"]) + len(second_half or ())
     if not count:
         return
     rebuild = _IndexRebuild(count)
-    # Keys chosen here, not by the database: each batch's links and history are made ready
-    # without waiting for the organizations to be written.
+    # Keys chosen here, not by the database: the links and history are made ready without
+    # waiting for the organizations to be written.
     pks = _reserved_pks(count)
-    sort_ar, sort_en = zip(
-        *map(BilingualNameMixin.sort_names, columns["name_ar"], columns["name_en"]), strict=True
-    )
-    organization_rows = list(
-        zip(pks, *(columns[name] for name in IMPORTED_FIELDS), sort_ar, sort_en, strict=True)
-    )
+    if second_half is not None:
+        if staging is None:
+            raise RuntimeError("The second half of the rows needs scratch files to write to.")
+        _create_in_two_processes(
+            columns,
+            second_half,
+            pks,
+            tables={"organizations": organizations, "history": history, "links": links},
+            focus_by_key=focus_by_key,
+            progress=progress,
+            staging=staging,
+            rebuild=rebuild,
+        )
+        return
     # Inserts run here: binding values holds Python's lock, so a second thread would only
     # wait for it. Index builds do not: the writer thread builds the organizations'
     # indexes while this one makes the history ready.
+    organization_rows = _organization_rows(columns, pks, 0, count)
     for start in range(0, count, BATCH_SIZE):
         organizations.run(organization_rows[start : start + BATCH_SIZE])
         progress(min(start + BATCH_SIZE, count) // 2)
     del organization_rows
     with _Writer() as writer:
         writer.call(partial(rebuild.build, Organization._meta.db_table))
-        histories = history_json_many(columns)
-        names = [
-            (ar or en)[:300] for ar, en in zip(columns["name_ar"], columns["name_en"], strict=True)
-        ]
-        focus = columns["focus_areas"]
-        link_rows = [
-            (pk, focus_by_key[key]) for pk, keys in zip(pks, focus, strict=True) for key in keys
-        ]
+        made = _history_and_link_rows(columns, pks, focus_by_key)
+    history_rows = made["history"]
     for start in range(0, count, BATCH_SIZE):
-        end = start + BATCH_SIZE
-        history.run(zip(pks[start:end], names[start:end], histories[start:end], strict=True))
-        progress((count + min(end, count)) // 2)
-    links.run(link_rows)
+        history.run(history_rows[start : start + BATCH_SIZE])
+        progress((count + min(start + BATCH_SIZE, count)) // 2)
+    links.run(made["links"])
     rebuild.build(Organization.focus_areas.through._meta.db_table, connection.connection)
     # The search index follows; the caller applies it with its own progress bar.
-    records_changed("organization", pks, defer=True)
+    records_changed(SEARCH_TYPE, pks, defer=True)
 
 
-def _focus_areas_for(keys_per_row: Iterable[list[str]]) -> dict[str, FocusArea]:
-    wanted = {key for keys in keys_per_row for key in keys}
+def _create_in_two_processes(
+    columns: Mapping[str, Sequence[Any]],
+    second_half: _SecondHalf,
+    pks: list[int],
+    *,
+    tables: Mapping[str, BulkInsert],
+    focus_by_key: Mapping[str, int],
+    progress: Callable[[int], None],
+    staging: Staging,
+    rebuild: _IndexRebuild,
+) -> None:
+    """_create, with the second process writing the second half's rows into scratch files
+    while this one writes the first half's organizations and builds their indexes; each
+    scratch file is then copied in (tahaluf/lib/staging.py).
+
+    Scratch files: 0, the second half's organizations; 1, its history and links; 2, the
+    same for the first half, written by a thread of this process while SQLite builds the
+    indexes (it lets go of Python's lock as it sorts). The search marks are made by SQLite
+    from the organizations' keys, which _reserved_pks gives in one unbroken run here."""
+    own, count = len(columns["external_id"]), len(pks)
+    rest = {"history": tables["history"], "links": tables["links"]}
+    shapes = {name: insert.scratch_shape() for name, insert in tables.items()}
+    second_half.write(pks[own:], focus_by_key, staging.paths[:2], shapes)
+    organization_rows = _organization_rows(columns, pks, 0, own)
+    for start in range(0, own, BATCH_SIZE):
+        tables["organizations"].run(organization_rows[start : start + BATCH_SIZE])
+        progress(min(start + BATCH_SIZE, own) * count // (2 * own))
+    del organization_rows
+    second_half.written()
+    staging.copy_in(0, {"organizations": tables["organizations"]})
+    with ThreadPoolExecutor(max_workers=1) as thread:
+        first_half_rest = thread.submit(
+            lambda: write_scratch(
+                staging.paths[2],
+                _history_and_link_rows(columns, pks[:own], focus_by_key),
+                shapes,
+            )
+        )
+        rebuild.build(Organization._meta.db_table, connection.connection)
+        first_half_rest.result()
+    # The first half first: history entries and index entries in the organizations' order.
+    staging.copy_in(2, rest)
+    second_half.written()
+    staging.copy_in(1, rest)
+    second_half.child.wait()
+    # The search marks (the caller applies them), made by SQLite from the new rows.
+    if pks[-1] - pks[0] + 1 != count:
+        raise RuntimeError("The new organizations' keys are not one unbroken run.")
+    table = connection.ops.quote_name(Organization._meta.db_table)
+    pending_changes_bulk().insert_from_query(
+        f"SELECT ?, id FROM {table} WHERE id BETWEEN ? AND ? ORDER BY id",
+        [SEARCH_TYPE, pks[0], pks[-1]],
+    )
+    progress(count)
+    rebuild.build(Organization.focus_areas.through._meta.db_table, connection.connection)
+
+
+def _organization_rows(
+    columns: Mapping[str, Sequence[Any]], pks: Sequence[int], start: int, end: int
+) -> list[tuple[Any, ...]]:
+    """Rows start to end of the organizations' insert: id, IMPORTED_FIELDS, sort names."""
+    names_ar, names_en = columns["name_ar"][start:end], columns["name_en"][start:end]
+    sort_ar, sort_en = BilingualNameMixin.sort_names_many(names_ar, names_en)
+    return list(
+        zip(
+            pks[start:end],
+            *(columns[name][start:end] for name in IMPORTED_FIELDS),
+            sort_ar,
+            sort_en,
+            strict=True,
+        )
+    )
+
+
+def _history_and_link_rows(
+    columns: Mapping[str, Sequence[Any]], pks: Sequence[int], focus_by_key: Mapping[str, int]
+) -> dict[str, list[tuple[Any, ...]]]:
+    """The rows of new organizations' history entries (object_id, object_repr, changes) and
+    of their focus-area links (organization_id, focusarea_id)."""
+    names = [
+        (ar or en)[:300] for ar, en in zip(columns["name_ar"], columns["name_en"], strict=True)
+    ]
+    return {
+        "history": list(zip(pks, names, history_json_many(columns), strict=True)),
+        "links": [
+            (pk, focus_by_key[key])
+            for pk, keys in zip(pks, columns["focus_areas"], strict=True)
+            for key in keys
+        ],
+    }
+
+
+def _focus_areas_for(wanted: set[str]) -> dict[str, FocusArea]:
     known = {area.key: area for area in FocusArea.objects.filter(key__in=wanted)}
     missing = wanted - known.keys()
     for key in sorted(missing):

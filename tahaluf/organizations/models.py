@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import datetime
 import functools
+from collections.abc import Sequence
 from typing import Any
 
 from django.conf import settings
@@ -81,10 +82,19 @@ class BilingualNameMixin(models.Model):
 
     @staticmethod
     def sort_names(name_ar: str, name_en: str) -> tuple[str, str]:
-        """The (sort_ar, sort_en) pair for these names; the CSV import uses it directly."""
+        """The (sort_ar, sort_en) pair for these names."""
+        (sort_ar,), (sort_en,) = BilingualNameMixin.sort_names_many([name_ar], [name_en])
+        return sort_ar, sort_en
+
+    @staticmethod
+    def sort_names_many(
+        names_ar: Sequence[str], names_en: Sequence[str]
+    ) -> tuple[list[str], list[str]]:
+        """The sort_ar and sort_en columns of many names (the CSV import's columns)."""
+        pairs = list(zip(names_ar, names_en, strict=True))
         return (
-            (name_ar or name_en).strip().casefold()[:300],
-            (name_en or name_ar).strip().casefold()[:300],
+            [(ar or en).strip().casefold()[:300] for ar, en in pairs],
+            [(en or ar).strip().casefold()[:300] for ar, en in pairs],
         )
 
     def clean(self) -> None:

@@ -15,6 +15,7 @@ from typing import Any
 from django.conf import settings
 from django.db import models, transaction
 
+from tahaluf.lib.bulk import BulkInsert
 from tahaluf.search import registry
 from tahaluf.search.backends.base import Results, SearchBackend, Viewer
 from tahaluf.search.documents import analyze_document, parse_query, split_glued_after
@@ -79,15 +80,20 @@ def records_changed(type_name: str, object_ids: Iterable[int], *, defer: bool = 
     rows = [(type_name, pk) for pk in object_ids]
     if len(rows) > 100:
         # A bulk import marks up to 100,000 records: no model instances.
-        from tahaluf.lib.bulk import BulkInsert
-
-        BulkInsert(PendingChange, varying=["type", "object_id"], fixed={}).run(rows)
+        pending_changes_bulk().run(rows)
     else:
         PendingChange.objects.bulk_create(
             [PendingChange(type=name, object_id=pk) for name, pk in rows], batch_size=BATCH
         )
     if not defer:
         transaction.on_commit(_apply_pending_quietly)
+
+
+def pending_changes_bulk() -> BulkInsert:
+    """Marks for re-indexing written in bulk, rows of (type name, object id): what
+    `records_changed` writes for many records, and a bulk import whose rows another process
+    makes (tahaluf/lib/staging.py) writes itself, applying them as `defer` does."""
+    return BulkInsert(PendingChange, varying=["type", "object_id"], fixed={})
 
 
 def _apply_pending_quietly() -> None:

@@ -3,6 +3,7 @@ must not change what they do: these tests pin the shortcuts to the behaviour the
 
 from __future__ import annotations
 
+import gc
 import json
 from itertools import product
 from unittest import mock, skipUnless
@@ -297,7 +298,20 @@ class IndexRebuildTests(TransactionTestCase):
             with CaptureQueriesContext(connection) as captured:
                 report = import_organizations(csv_bytes(rows), actor=None, publish=True)
         self.assertEqual(report.created, 40)
-        self.assertTrue(any("DROP INDEX" in query["sql"] for query in captured.captured_queries))
+        dropped = {
+            query["sql"].split()[-1].strip('"')
+            for query in captured.captured_queries
+            if query["sql"].startswith("DROP INDEX")
+        }
+        self.assertIn("organization_public_ar", dropped)
+        # New rows only add at the end of these: they are kept up to date, not rebuilt.
+        kept = {
+            "organization_public_count",
+            "organizations_organization_focus_areas_organization_id_50001b15",
+            "organizations_organization_focus_areas_organization_id_focusarea_id_86545d3b_uniq",
+        }
+        self.assertFalse(dropped & kept, dropped & kept)
+        self.assertTrue(kept <= {name for name, _sql in before})
         self.assertEqual(index_definitions(), before)
         self.assertEqual(Organization.objects.filter(focus_areas__key="شباب").count(), 40)
         self.assertEqual(Change.objects.filter(action="import").count(), 40)
@@ -338,6 +352,25 @@ class IndexRebuildTests(TransactionTestCase):
             with CaptureQueriesContext(connection) as captured:
                 import_organizations(csv_bytes(rows), actor=None, allow_duplicates=True)
         self.assertFalse(any("DROP INDEX" in query["sql"] for query in captured.captured_queries))
+
+
+class CycleCollectorTests(BaseTestCase):
+    def test_it_is_off_while_the_import_writes_and_back_on_after(self) -> None:
+        seen = []
+        real_write = importing._write
+
+        def write(*args: object, **kwargs: object) -> None:
+            seen.append(gc.isenabled())
+            real_write(*args, **kwargs)  # type: ignore[arg-type]
+
+        self.assertTrue(gc.isenabled())
+        with mock.patch.object(importing, "_write", write):
+            import_organizations(csv_bytes(["g-1,اسم,,,ngo,,,,,,,"]), actor=None)
+        self.assertEqual(seen, [False])
+        self.assertTrue(gc.isenabled())
+        with self.assertRaises(importing.ImportInvalid):
+            import_organizations(csv_bytes(["g-2,اسم,,,no-such-kind,,,,,,,"]), actor=None)
+        self.assertTrue(gc.isenabled())
 
 
 class FailedWriteTests(TransactionTestCase):

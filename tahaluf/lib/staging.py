@@ -1,0 +1,244 @@
+"""A second process, and scratch files it writes rows into: how a large import on SQLite
+uses both processors.
+
+Checking rows, making them and binding their values to SQLite statements is Python work,
+and holds Python's lock: a second thread cannot share it (measured: it made the import
+slower). A forked child process can (`Child`). For the CSV import it checks the second
+half of the file while the parent checks the first, then writes its half's rows into
+scratch SQLite files (`write_scratch`) while the parent writes its own. The parent's
+connection has the files attached (`scratch_staging`) and copies each table in with one
+`INSERT … SELECT` (`Staging.copy_in`), which runs in SQLite without binding anything.
+
+Each scratch file is written once, then copied: a file the parent has read stays locked
+until the parent's commit.
+
+Only where forking is safe (`fork_possible`): a system with fork(), and a process with no
+other thread (a thread holding a lock at the fork would leave that lock held for ever in
+the child). Scratch files also need SQLite, and no transaction open when they are attached
+(`staging_possible`). Elsewhere the caller does the work itself.
+
+The child touches nothing of the parent's: not its database connection (it opens its own,
+on scratch files only), not its progress bar; it ends with os._exit, so nothing of the
+parent's is flushed or closed twice. Its failure is raised in the parent (StagingFailed,
+with the child's traceback), in the parent's transaction, which then rolls back: nothing is
+half-written."""
+
+from __future__ import annotations
+
+import os
+import pickle
+import signal
+import sqlite3
+import tempfile
+import threading
+import traceback
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import ExitStack, contextmanager, suppress
+from typing import IO, Any
+
+from django.db import DatabaseError, connection, transaction
+
+from tahaluf.lib.bulk import BulkInsert, stage_rows
+
+
+class StagingFailed(RuntimeError):
+    """The child process failed or ended too soon (its traceback is the message)."""
+
+
+def fork_possible() -> bool:
+    """A system with fork(), and no other thread in this process."""
+    return hasattr(os, "fork") and threading.active_count() == 1
+
+
+def staging_possible() -> bool:
+    return fork_possible() and connection.vendor == "sqlite" and not connection.in_atomic_block
+
+
+class Channel:
+    """Python objects (pickled) one way through a pipe, in order."""
+
+    def __init__(self, reader: IO[bytes] | None, writer: IO[bytes] | None) -> None:
+        self.reader, self.writer = reader, writer
+
+    def send(self, message: Any) -> None:
+        assert self.writer is not None
+        data = pickle.dumps(message, pickle.HIGHEST_PROTOCOL)
+        self.writer.write(len(data).to_bytes(8, "little") + data)
+        self.writer.flush()
+
+    def receive(self) -> Any:
+        """The next message; EOFError if the other end has closed."""
+        assert self.reader is not None
+        head = self.reader.read(8)
+        if len(head) < 8:
+            raise EOFError
+        size = int.from_bytes(head, "little")
+        data = self.reader.read(size)
+        if len(data) < size:
+            raise EOFError
+        return pickle.loads(data)  # noqa: S301 - from our own forked process
+
+    def close(self) -> None:
+        for stream in (self.reader, self.writer):
+            if stream is not None:
+                with suppress(OSError):
+                    stream.close()
+
+
+class Child:
+    """A forked process running `work(channel)`: the two exchange messages (`send`,
+    `receive`). Use only where `fork_possible()`."""
+
+    def __init__(self, work: Callable[[Channel], object]) -> None:
+        up_read, up_write = os.pipe()  # child to parent
+        down_read, down_write = os.pipe()  # parent to child
+        errors_read, errors_write = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # pragma: no cover - runs in the child, which never returns
+            for descriptor in (up_read, down_write, errors_read):
+                os.close(descriptor)
+            status = 0
+            try:
+                work(Channel(os.fdopen(down_read, "rb"), os.fdopen(up_write, "wb")))
+            except BaseException:  # noqa: BLE001 - whatever it was, the parent must hear of it
+                status = 1
+                with suppress(OSError):
+                    os.write(errors_write, traceback.format_exc().encode())
+            os._exit(status)
+        for descriptor in (up_write, down_read, errors_write):
+            os.close(descriptor)
+        self.pid: int | None = pid
+        self.channel = Channel(os.fdopen(up_read, "rb"), os.fdopen(down_write, "wb"))
+        self.errors = errors_read
+
+    def send(self, message: Any) -> None:
+        try:
+            self.channel.send(message)
+        except BrokenPipeError:
+            self.wait()  # raises what the child reported
+            raise StagingFailed("The child process ended before it was told what to do.") from None
+
+    def receive(self) -> Any:
+        try:
+            return self.channel.receive()
+        except EOFError:
+            self.wait()
+            raise StagingFailed("The child process ended before it said what it did.") from None
+
+    def wait(self) -> None:
+        """Wait for the child to end; StagingFailed if it failed."""
+        if self.pid is None:
+            return
+        self.channel.close()
+        with os.fdopen(self.errors, "rb") as pipe:
+            report = pipe.read()
+        _, status = os.waitpid(self.pid, 0)
+        self.pid = None
+        if status != 0:
+            raise StagingFailed(
+                report.decode(errors="replace") or f"The child process ended with status {status}."
+            )
+
+    def stop(self) -> None:
+        """End the child if it still runs (its work is no longer wanted)."""
+        if self.pid is not None:
+            with suppress(ProcessLookupError):
+                os.kill(self.pid, signal.SIGKILL)
+            with suppress(StagingFailed):
+                self.wait()
+
+
+class Staging:
+    """Scratch SQLite files attached to the connection, as staged0, staged1, …"""
+
+    def __init__(self, paths: Sequence[str]) -> None:
+        self.paths = list(paths)
+        self.schemas = [f"staged{number}" for number in range(len(self.paths))]
+
+    def copy_in(self, number: int, tables: Mapping[str, BulkInsert]) -> dict[str, int]:
+        """Copy the tables written into scratch file `number` (by `write_scratch`) into the
+        database, in the connection's current transaction; how many rows each received."""
+        schema = self.schemas[number]
+        return {name: insert.copy_from(f'{schema}."{name}"') for name, insert in tables.items()}
+
+
+@contextmanager
+def scratch_staging(*, wanted: bool, files: int) -> Iterator[Staging | None]:
+    """A Staging of `files` new scratch files, or None when not wanted or not possible.
+    Open it outside the transaction that copies from it (see `atomic`); leaving the block
+    detaches the files and deletes them."""
+    if not wanted or not staging_possible():
+        yield None
+        return
+    with ExitStack() as cleanup:
+        paths = []
+        for _ in range(files):
+            descriptor, path = tempfile.mkstemp(prefix="tahaluf-staging-", suffix=".sqlite3")
+            os.close(descriptor)
+            cleanup.callback(_remove, path)
+            paths.append(path)
+        staging = Staging(paths)
+        with connection.cursor() as cursor:
+            for schema, path in zip(staging.schemas, paths, strict=True):
+                cursor.execute(f"ATTACH DATABASE %s AS {schema}", [path])
+                cleanup.callback(_detach, schema)
+        yield staging
+
+
+@contextmanager
+def atomic(staging: Staging | None) -> Iterator[None]:
+    """transaction.atomic(), leaving the scratch files unlocked for their writers.
+
+    Django begins SQLite transactions IMMEDIATE (tahaluf/lib/env.py), which takes the write
+    lock of every attached file as well: no one else could write the scratch files. So
+    with a staging, the transaction begins deferred and takes the main database's write
+    lock alone, at once, as IMMEDIATE would have (by a write that changes nothing)."""
+    if staging is None:
+        with transaction.atomic():
+            yield
+        return
+    mode = connection.transaction_mode  # type: ignore[attr-defined]
+    connection.transaction_mode = None  # type: ignore[attr-defined]
+    try:
+        with transaction.atomic():
+            connection.transaction_mode = mode  # type: ignore[attr-defined]
+            with connection.cursor() as cursor:
+                cursor.execute("UPDATE main.sqlite_sequence SET seq = seq WHERE 0")
+            yield
+    finally:
+        connection.transaction_mode = mode  # type: ignore[attr-defined]
+
+
+def write_scratch(
+    path: str,
+    rows: Mapping[str, Iterable[Sequence[Any]]],
+    shapes: Mapping[str, tuple[int, int]],
+) -> None:
+    """Write each table's rows into the scratch file, on a connection of its own (from the
+    child, or from a thread of the parent while its connection is busy)."""
+    # A scratch file read once and deleted: no journal, no waiting for the disk.
+    scratch = sqlite3.connect(path, isolation_level=None)
+    try:
+        scratch.execute("PRAGMA journal_mode = OFF")
+        scratch.execute("PRAGMA synchronous = OFF")
+        scratch.execute("BEGIN")
+        for table, table_rows in rows.items():
+            stage_rows(scratch, table, table_rows, shapes[table])
+        scratch.execute("COMMIT")
+    finally:
+        scratch.close()
+
+
+def _detach(schema: str) -> None:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(f"DETACH DATABASE {schema}")
+    except DatabaseError:
+        # The connection is in a bad way (the error that brought us here): closing it lets
+        # go of the file too, without hiding that error behind this one.
+        connection.close()
+
+
+def _remove(path: str) -> None:
+    with suppress(FileNotFoundError):
+        os.unlink(path)
