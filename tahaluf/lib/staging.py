@@ -17,24 +17,26 @@ other thread (a thread holding a lock at the fork would leave that lock held for
 the child). Scratch files also need SQLite, and no transaction open when they are attached
 (`staging_possible`). Elsewhere the caller does the work itself.
 
-The child touches nothing of the parent's: not its database connection (it opens its own,
-on scratch files only), not its progress bar; it ends with os._exit, so nothing of the
-parent's is flushed or closed twice. Its failure is raised in the parent (StagingFailed,
-with the child's traceback), in the parent's transaction, which then rolls back: nothing is
-half-written."""
+The child (multiprocessing's fork start method) touches nothing of the parent's: not its
+database connection (it opens its own, on scratch files only), not its progress bar; it
+ends with os._exit, so nothing of the parent's is flushed or closed twice. Its failure is
+raised in the parent (StagingFailed, with the child's traceback), in the parent's
+transaction, which then rolls back: nothing is half-written."""
 
 from __future__ import annotations
 
+import multiprocessing
 import os
-import pickle
-import signal
 import sqlite3
+import sys
 import tempfile
 import threading
 import traceback
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import ExitStack, contextmanager, suppress
-from typing import IO, Any
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from typing import Any
 
 from django.db import DatabaseError, connection, transaction
 
@@ -54,98 +56,68 @@ def staging_possible() -> bool:
     return fork_possible() and connection.vendor == "sqlite" and not connection.in_atomic_block
 
 
-class Channel:
-    """Python objects (pickled) one way through a pipe, in order."""
-
-    def __init__(self, reader: IO[bytes] | None, writer: IO[bytes] | None) -> None:
-        self.reader, self.writer = reader, writer
-
-    def send(self, message: Any) -> None:
-        assert self.writer is not None
-        data = pickle.dumps(message, pickle.HIGHEST_PROTOCOL)
-        self.writer.write(len(data).to_bytes(8, "little") + data)
-        self.writer.flush()
-
-    def receive(self) -> Any:
-        """The next message; EOFError if the other end has closed."""
-        assert self.reader is not None
-        head = self.reader.read(8)
-        if len(head) < 8:
-            raise EOFError
-        size = int.from_bytes(head, "little")
-        data = self.reader.read(size)
-        if len(data) < size:
-            raise EOFError
-        return pickle.loads(data)  # noqa: S301 - from our own forked process
-
-    def close(self) -> None:
-        for stream in (self.reader, self.writer):
-            if stream is not None:
-                with suppress(OSError):
-                    stream.close()
+@dataclass
+class _Failure:
+    traceback: str
 
 
 class Child:
-    """A forked process running `work(channel)`: the two exchange messages (`send`,
-    `receive`). Use only where `fork_possible()`."""
+    """A forked process running `work(channel)`; the two exchange Python objects through
+    the channel (`send`, `recv` there; `send`, `receive` here). Use only where
+    `fork_possible()`: the child inherits this process's memory, nothing is pickled but
+    the messages."""
 
-    def __init__(self, work: Callable[[Channel], object]) -> None:
-        up_read, up_write = os.pipe()  # child to parent
-        down_read, down_write = os.pipe()  # parent to child
-        errors_read, errors_write = os.pipe()
-        pid = os.fork()
-        if pid == 0:  # pragma: no cover - runs in the child, which never returns
-            for descriptor in (up_read, down_write, errors_read):
-                os.close(descriptor)
-            status = 0
-            try:
-                work(Channel(os.fdopen(down_read, "rb"), os.fdopen(up_write, "wb")))
-            except BaseException:  # noqa: BLE001 - whatever it was, the parent must hear of it
-                status = 1
-                with suppress(OSError):
-                    os.write(errors_write, traceback.format_exc().encode())
-            os._exit(status)
-        for descriptor in (up_write, down_read, errors_write):
-            os.close(descriptor)
-        self.pid: int | None = pid
-        self.channel = Channel(os.fdopen(up_read, "rb"), os.fdopen(down_write, "wb"))
-        self.errors = errors_read
+    def __init__(self, work: Callable[[Connection], object]) -> None:
+        context = multiprocessing.get_context("fork")
+        self.channel, child_end = context.Pipe()
+        self.process = context.Process(target=_run, args=(work, child_end), daemon=True)
+        self.process.start()
+        child_end.close()
+        self.failure: str | None = None
 
     def send(self, message: Any) -> None:
         try:
             self.channel.send(message)
-        except BrokenPipeError:
-            self.wait()  # raises what the child reported
+        except OSError:  # the child has ended: why is in the channel, or in its status
+            self.receive()
             raise StagingFailed("The child process ended before it was told what to do.") from None
 
     def receive(self) -> Any:
         try:
-            return self.channel.receive()
+            message = self.channel.recv()
         except EOFError:
             self.wait()
             raise StagingFailed("The child process ended before it said what it did.") from None
+        if isinstance(message, _Failure):
+            self.failure = message.traceback
+            self.wait()
+            raise StagingFailed(message.traceback)
+        return message
 
     def wait(self) -> None:
-        """Wait for the child to end; StagingFailed if it failed."""
-        if self.pid is None:
-            return
+        """Wait for the child to end; StagingFailed, with its traceback, if it failed."""
+        self.process.join()
         self.channel.close()
-        with os.fdopen(self.errors, "rb") as pipe:
-            report = pipe.read()
-        _, status = os.waitpid(self.pid, 0)
-        self.pid = None
-        if status != 0:
+        if self.process.exitcode != 0:
             raise StagingFailed(
-                report.decode(errors="replace") or f"The child process ended with status {status}."
+                self.failure or f"The child process ended with status {self.process.exitcode}."
             )
 
     def stop(self) -> None:
         """End the child if it still runs (its work is no longer wanted)."""
-        if self.pid is not None:
-            with suppress(ProcessLookupError):
-                os.kill(self.pid, signal.SIGKILL)
-            with suppress(StagingFailed):
-                self.wait()
+        if self.process.is_alive():
+            self.process.kill()
+        with suppress(StagingFailed):
+            self.wait()
+
+
+def _run(work: Callable[[Connection], object], channel: Connection) -> None:
+    try:
+        work(channel)
+    except BaseException:  # noqa: BLE001 - whatever it was, the parent must hear of it
+        with suppress(OSError):
+            channel.send(_Failure(traceback.format_exc()))
+        sys.exit(1)
 
 
 class Staging:

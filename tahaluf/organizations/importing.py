@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from itertools import repeat
 from json.encoder import encode_basestring as _json_string
+from multiprocessing.connection import Connection
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
@@ -36,7 +37,6 @@ from tahaluf.audit.services import actor_label
 from tahaluf.lib.bulk import BulkInsert
 from tahaluf.lib.checkpoint import checkpoint_later
 from tahaluf.lib.staging import (
-    Channel,
     Child,
     Staging,
     scratch_staging,
@@ -581,7 +581,7 @@ class _SecondHalf:
 
 
 def _second_half_work(
-    validator: _Validator, records: list[list[str]], numbers: list[int], channel: Channel
+    validator: _Validator, records: list[list[str]], numbers: list[int], channel: Connection
 ) -> None:
     """What the second process does with the second half (see _SecondHalf)."""
     columns = validator.all_rows(records, numbers)
@@ -591,7 +591,7 @@ def _second_half_work(
     focus_keys = {key for keys in columns["focus_areas"] for key in keys}
     channel.send((columns["external_id"], focus_keys))
     try:
-        pks, focus_by_key, paths, shapes = channel.receive()
+        pks, focus_by_key, paths, shapes = channel.recv()
     except EOFError:  # the import went another way
         return
     organizations = {"organizations": _organization_rows(columns, pks, 0, len(pks))}
@@ -733,7 +733,9 @@ def import_organizations(
     `allow_duplicates`, raises ImportNeedsConfirmation and writes nothing if new rows are
     probably organizations already in the registry."""
     with _cycle_collector_paused():
-        rows, _problems = read_and_validate(data, progress, second_process=True)
+        # The second process's way writes new organizations only: into an empty registry.
+        first_import = not Organization.objects.exists()
+        rows, _problems = read_and_validate(data, progress, second_process=first_import)
         try:
             if not allow_duplicates:
                 duplicates = likely_duplicates(rows)

@@ -158,12 +158,27 @@ class TwoProcessImportTests(TransactionTestCase):
         self.import_in(1, csv_bytes(sample_rows(12)))
         self.assertEqual(Organization.objects.count(), 12)
 
-    def test_it_checks_the_second_half_here_when_the_registry_has_organizations(self) -> None:
+    def test_it_works_alone_when_the_registry_has_organizations(self) -> None:
         Organization.objects.create(name_ar="قائمة من قبل", external_id="old-1")
-        two_processes = self.import_in(2, csv_bytes(sample_rows()), allow_duplicates=True)
+        with mock.patch.object(importing, "_SecondHalf", wraps=importing._SecondHalf) as half:
+            two_processes = self.import_in(2, csv_bytes(sample_rows()), allow_duplicates=True)
+        self.assertFalse(half.called)
         self.assertFalse(two_processes.called)
         self.assertEqual(Organization.objects.count(), ROWS + 1)
         self.assertEqual(Change.objects.filter(action="import").count(), ROWS)
+
+    def test_it_takes_the_second_half_back_when_it_cannot_write_scratch_files(self) -> None:
+        with (
+            mock.patch("tahaluf.lib.staging.staging_possible", return_value=False),
+            mock.patch.object(importing, "_SecondHalf", wraps=importing._SecondHalf) as half,
+        ):
+            two_processes = self.import_in(2, csv_bytes(sample_rows()))
+        self.assertTrue(half.called)  # it checked half of the rows
+        self.assertFalse(two_processes.called)  # and this process wrote them all
+        written = registry_contents()
+        self.assertEqual(len(written["organizations"]), ROWS)
+        self.assertEqual(len(written["history"]), ROWS)
+        self.assertEqual(written["focus"]["x-59"], ["advocacy", "شباب"])
 
     def test_it_does_not_fork_while_another_thread_runs(self) -> None:
         release = threading.Event()
