@@ -11,6 +11,11 @@
 - on PostgreSQL, COPY: Django's psycopg cursor binds parameters on the client, so
   `executemany` would send one INSERT per row.
 
+Rows can also be made elsewhere: `stage_rows` writes them into a scratch SQLite file (from
+a second process, see tahaluf/lib/staging.py) and `copy_from` copies them in with one
+`INSERT … SELECT`; `insert_from_query` inserts what any query gives. SQLite then binds
+nothing per row.
+
 A value that is the same on every row (timestamps, the actor, defaults) is prepared once; a
 per-row value only where its column needs it (JSON not already encoded). A field not named
 gets what `Model()` and `save()` would give it; the primary key too, unless `varying` names
@@ -166,11 +171,12 @@ class BulkInsert:
     def scratch_shape(self) -> tuple[int, int]:
         """What `stage_rows` needs to write this insert's rows elsewhere: the number of
         `varying` columns, and rows per statement."""
-        limit = min(PARAMETERS_PER_STATEMENT, _sqlite_parameter_limit())
-        return self.width, max(1, limit // max(self.width, 1))
+        return self.width, self._rows_per_statement(shared_values=0)
 
-    def _rows_per_statement(self) -> int:
-        limit = min(PARAMETERS_PER_STATEMENT, _sqlite_parameter_limit()) - len(self.constants)
+    def _rows_per_statement(self, shared_values: int | None = None) -> int:
+        """Rows per statement, with the shared values (`constants`) bound in it, or not."""
+        shared = len(self.constants) if shared_values is None else shared_values
+        limit = min(PARAMETERS_PER_STATEMENT, _sqlite_parameter_limit()) - shared
         return max(1, limit // max(self.width, 1))
 
     def _converted(self, rows: Iterable[Sequence[Any]]) -> Iterable[Sequence[Any]]:

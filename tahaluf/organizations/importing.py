@@ -663,32 +663,16 @@ def read_and_validate(
         kept = [(n, cells) for n, cells in zip(numbers, records, strict=True) if any(cells)]
         numbers, records = [n for n, _ in kept], [cells for _, cells in kept]
     progress("validating", total_estimate // 2, total_estimate)
-    columns: dict[str, list[Any]] | None = None
-    if unreadable is not None:
-        pass
-    elif second_process and len(records) >= SECOND_PROCESS_FROM and staging_possible():
-        half = len(records) // 2
-        second_half = _SecondHalf(validator, records[half:], numbers[half:])
-        try:
-            columns = validator.all_rows(records[:half], numbers[:half])
-            if (
-                not second_half.checked()
-                or columns is None
-                # an external_id in both halves, which only the whole file shows
-                or not set(columns["external_id"]).isdisjoint(second_half.external_ids)
-            ):
-                columns = None
-        finally:
-            if columns is None:
-                second_half.stop()
-        if columns is not None:
-            progress("validating", total_estimate, total_estimate)
-            return CleanRows(columns, second_half), problems
-    else:
-        columns = validator.all_rows(records, numbers)
-    if columns is not None:
+    checked: CleanRows | None = None
+    if unreadable is None:
+        if second_process and len(records) >= SECOND_PROCESS_FROM and staging_possible():
+            checked = _all_rows_in_two_processes(validator, records, numbers)
+        else:
+            columns = validator.all_rows(records, numbers)
+            checked = CleanRows(columns) if columns is not None else None
+    if checked is not None:
         progress("validating", total_estimate, total_estimate)
-        return CleanRows(columns), problems
+        return checked, problems
     # Something is wrong: find what, record by record.
     rows = []
     validator.seen_ids.clear()
@@ -710,6 +694,29 @@ def read_and_validate(
         raise ImportInvalid(problems)
     progress("validating", total_estimate, total_estimate)
     return CleanRows.from_dicts(rows), problems
+
+
+def _all_rows_in_two_processes(
+    validator: _Validator, records: list[list[str]], numbers: list[int]
+) -> CleanRows | None:
+    """validator.all_rows, the second half checked (and kept) by a second process: the
+    clean rows, or None if any is wrong (then the second process has ended)."""
+    half = len(records) // 2
+    second_half = _SecondHalf(validator, records[half:], numbers[half:])
+    columns = None
+    try:
+        columns = validator.all_rows(records[:half], numbers[:half])
+        if (
+            not second_half.checked()
+            or columns is None
+            # an external_id in both halves, which only the whole file shows
+            or not set(columns["external_id"]).isdisjoint(second_half.external_ids)
+        ):
+            columns = None
+    finally:
+        if columns is None:
+            second_half.stop()
+    return CleanRows(columns, second_half) if columns is not None else None
 
 
 # Writing ---------------------------------------------------------------------------------
