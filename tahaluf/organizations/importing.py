@@ -574,7 +574,12 @@ class _SecondHalf:
         self.child.send((pks, dict(focus_by_key), list(paths), dict(shapes)))
 
     def written(self) -> None:
+        """Wait until the second process has written the next scratch file."""
         self.child.receive()
+
+    def finished(self) -> None:
+        """Wait until the second process has ended (StagingFailed if it failed)."""
+        self.child.wait()
 
     def stop(self) -> None:
         self.child.stop()
@@ -1272,7 +1277,7 @@ def _create_in_two_processes(
     staging.copy_in(2, rest)
     second_half.written()
     staging.copy_in(1, rest)
-    second_half.child.wait()
+    second_half.finished()
     # The search marks (the caller applies them), made by SQLite from the new rows.
     if pks[-1] - pks[0] + 1 != count:
         raise RuntimeError("The new organizations' keys are not one unbroken run.")

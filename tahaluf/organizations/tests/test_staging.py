@@ -41,6 +41,11 @@ class ChildTests(SimpleTestCase):
         with self.assertRaisesRegex(StagingFailed, "ValueError: جمعية without a name"):
             child.receive()
 
+    def test_a_child_that_dies_without_a_word_is_a_failure_too(self) -> None:
+        child = Child(lambda channel: os._exit(3))  # as if killed, or out of memory
+        with self.assertRaisesRegex(StagingFailed, "status 3"):
+            child.receive()
+
     def test_stop_ends_a_child_that_waits_for_ever(self) -> None:
         child = Child(lambda channel: time.sleep(600))
         started = time.monotonic()
