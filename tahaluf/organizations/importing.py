@@ -532,14 +532,18 @@ class CleanRows(Sequence[dict[str, Any]]):
 
 
 class _SecondHalf:
-    """The second half of a large file's records, checked by a second process while this
-    one checks the first (tahaluf/lib/staging.py). If the import goes the fast way, the
-    second process then writes that half's rows into scratch files (`write`); else this
-    process checks them again itself (`take_back`), and the second process ends."""
+    """The second half of a large file's records (from `half` on), checked by a second
+    process while this one checks the first (tahaluf/lib/staging.py). If the import goes
+    the fast way, the second process then writes rows into scratch files (`write`); else
+    this process checks them again itself (`take_back`), and the second process ends."""
 
-    def __init__(self, validator: _Validator, records: list[list[str]], numbers: list[int]):
-        self.validator, self.records, self.numbers = validator, records, numbers
-        self.child = Child(partial(_second_half_work, validator, records, numbers))
+    def __init__(
+        self, validator: _Validator, records: list[list[str]], numbers: list[int], half: int
+    ) -> None:
+        self.validator = validator
+        self.records, self.numbers = records[half:], numbers[half:]
+        # The second process has every record (it shares this one's memory): see write.
+        self.child = Child(partial(_second_process_work, validator, records, numbers, half))
         self.external_ids: list[str] = []
         self.focus_keys: set[str] = set()
 
@@ -568,9 +572,11 @@ class _SecondHalf:
         paths: Sequence[str],
         shapes: Mapping[str, tuple[int, int]],
     ) -> None:
-        """Tell the second process to write its rows, as new organizations with these keys:
-        the organizations into paths[0], then their history and links into paths[1].
-        `written` waits for each."""
+        """Tell the second process to write, the rows being new organizations with these
+        keys (all of them, in the file's order): its half's organizations into paths[0];
+        the first half's history and links into paths[1] (it checks that half again to
+        have its columns: its processor is free while this one's builds the indexes); its
+        own half's history and links into paths[2]. `written` waits for each."""
         self.child.send((pks, dict(focus_by_key), list(paths), dict(shapes)))
 
     def written(self) -> None:
@@ -585,11 +591,15 @@ class _SecondHalf:
         self.child.stop()
 
 
-def _second_half_work(
-    validator: _Validator, records: list[list[str]], numbers: list[int], channel: Connection
+def _second_process_work(
+    validator: _Validator,
+    records: list[list[str]],
+    numbers: list[int],
+    half: int,
+    channel: Connection,
 ) -> None:
-    """What the second process does with the second half (see _SecondHalf)."""
-    columns = validator.all_rows(records, numbers)
+    """What the second process does (see _SecondHalf)."""
+    columns = validator.all_rows(records[half:], numbers[half:])
     if columns is None:
         channel.send(None)
         return
@@ -599,11 +609,18 @@ def _second_half_work(
         pks, focus_by_key, paths, shapes = channel.recv()
     except EOFError:  # the import went another way
         return
-    organizations = {"organizations": _organization_rows(columns, pks, 0, len(pks))}
+    first, own = pks[: -len(columns["_row"])], pks[-len(columns["_row"]) :]
+    organizations = {"organizations": _organization_rows(columns, own, 0, len(own))}
     write_scratch(paths[0], organizations, shapes)
     channel.send(0)
-    write_scratch(paths[1], _history_and_link_rows(columns, pks, focus_by_key), shapes)
+    # The first half: the parent found it right, and the same rules give the same columns.
+    first_columns = validator.all_rows(records[:half], numbers[:half])
+    if first_columns is None:
+        raise RuntimeError("The first half of the file was checked differently.")
+    write_scratch(paths[1], _history_and_link_rows(first_columns, first, focus_by_key), shapes)
     channel.send(1)
+    write_scratch(paths[2], _history_and_link_rows(columns, own, focus_by_key), shapes)
+    channel.send(2)
 
 
 def read_and_validate(
@@ -707,7 +724,7 @@ def _all_rows_in_two_processes(
     """validator.all_rows, the second half checked (and kept) by a second process: the
     clean rows, or None if any is wrong (then the second process has ended)."""
     half = len(records) // 2
-    second_half = _SecondHalf(validator, records[half:], numbers[half:])
+    second_half = _SecondHalf(validator, records, numbers, half)
     columns = None
     try:
         columns = validator.all_rows(records[:half], numbers[:half])
@@ -1244,18 +1261,16 @@ def _create_in_two_processes(
     staging: Staging,
     rebuild: _IndexRebuild,
 ) -> None:
-    """_create, with the second process writing the second half's rows into scratch files
-    while this one writes the first half's organizations and builds their indexes; each
-    scratch file is then copied in (tahaluf/lib/staging.py).
-
-    Scratch files: 0, the second half's organizations; 1, its history and links; 2, the
-    same for the first half, written by a thread of this process while SQLite builds the
-    indexes (it lets go of Python's lock as it sorts). The search marks are made by SQLite
-    from the organizations' keys, which _reserved_pks gives in one unbroken run here."""
+    """_create, with the second process writing rows into scratch files while this one
+    writes the first half's organizations and builds the indexes; each scratch file is then
+    copied in (tahaluf/lib/staging.py). Scratch files (see _SecondHalf.write): 0, the
+    second half's organizations; 1 and 2, the history and links of each half, in order.
+    The search marks are made by SQLite from the organizations' keys, which _reserved_pks
+    gives in one unbroken run here."""
     own, count = len(columns["external_id"]), len(pks)
     rest = {"history": tables["history"], "links": tables["links"]}
     shapes = {name: insert.scratch_shape() for name, insert in tables.items()}
-    second_half.write(pks[own:], focus_by_key, staging.paths[:2], shapes)
+    second_half.write(pks, focus_by_key, staging.paths, shapes)
     organization_rows = _organization_rows(columns, pks, 0, own)
     for start in range(0, own, BATCH_SIZE):
         tables["organizations"].run(organization_rows[start : start + BATCH_SIZE])
@@ -1263,20 +1278,10 @@ def _create_in_two_processes(
     del organization_rows
     second_half.written()
     staging.copy_in(0, {"organizations": tables["organizations"]})
-    with ThreadPoolExecutor(max_workers=1) as thread:
-        first_half_rest = thread.submit(
-            lambda: write_scratch(
-                staging.paths[2],
-                _history_and_link_rows(columns, pks[:own], focus_by_key),
-                shapes,
-            )
-        )
-        rebuild.build(Organization._meta.db_table, connection.connection)
-        first_half_rest.result()
-    # The first half first: history entries and index entries in the organizations' order.
-    staging.copy_in(2, rest)
-    second_half.written()
-    staging.copy_in(1, rest)
+    rebuild.build(Organization._meta.db_table, connection.connection)
+    for number in (1, 2):
+        second_half.written()
+        staging.copy_in(number, rest)
     second_half.finished()
     # The search marks (the caller applies them), made by SQLite from the new rows.
     if pks[-1] - pks[0] + 1 != count:
