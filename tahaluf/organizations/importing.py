@@ -532,23 +532,28 @@ class CleanRows(Sequence[dict[str, Any]]):
 
 
 class _SecondHalf:
-    """The second half of a large file's records (from `half` on), checked by a second
-    process while this one checks the first (tahaluf/lib/staging.py). If the import goes
-    the fast way, the second process then writes rows into scratch files (`write`); else
-    this process checks them again itself (`take_back`), and the second process ends."""
+    """The second half of a large file (text[split:]), read and checked by a second
+    process while this one reads and checks the first (tahaluf/lib/staging.py). If the
+    import goes the fast way, the second process then writes rows into scratch files
+    (`write`); else this process reads and checks that half itself (`take_back`), and the
+    second process ends."""
 
-    def __init__(
-        self, validator: _Validator, records: list[list[str]], numbers: list[int], half: int
-    ) -> None:
-        self.validator = validator
-        self.records, self.numbers = records[half:], numbers[half:]
-        # The second process has every record (it shares this one's memory): see write.
-        self.child = Child(partial(_second_process_work, validator, records, numbers, half))
+    def __init__(self, validator: _Validator, text: str, body_start: int, split: int) -> None:
+        self.validator, self.text, self.split = validator, text, split
+        self.first_count = 0  # records in the first half, blank lines included
+        # The second process has the whole text (it shares this one's memory): see write.
+        self.child = Child(partial(_second_process_work, validator, text, body_start, split))
         self.external_ids: list[str] = []
         self.focus_keys: set[str] = set()
 
     def __len__(self) -> int:
-        return len(self.records)
+        return len(self.external_ids)
+
+    def first_half_read(self, count: int) -> None:
+        """The first half holds `count` records (blank lines included): the second half's
+        row numbers follow them."""
+        self.first_count = count
+        self.child.send(count)
 
     def checked(self) -> bool:
         """Wait for the second process's check: True if every row is right."""
@@ -560,7 +565,8 @@ class _SecondHalf:
 
     def take_back(self) -> dict[str, list[Any]]:
         self.child.stop()
-        columns = self.validator.all_rows(self.records, self.numbers)
+        records, numbers = _parse_numbered(self.text[self.split :], self.first_count + 2)
+        columns = self.validator.all_rows(records, numbers)
         if columns is None:  # the second process found them right: the same rules cannot
             raise RuntimeError("The second half of the file was checked differently.")
         return columns
@@ -574,9 +580,10 @@ class _SecondHalf:
     ) -> None:
         """Tell the second process to write, the rows being new organizations with these
         keys (all of them, in the file's order): its half's organizations into paths[0];
-        the first half's history and links into paths[1] (it checks that half again to
-        have its columns: its processor is free while this one's builds the indexes); its
-        own half's history and links into paths[2]. `written` waits for each."""
+        the first half's history and links into paths[1] (it reads and checks that half
+        again to have its columns: its processor is free while this one's builds the
+        indexes); its own half's history and links into paths[2]. `written` waits for
+        each."""
         self.child.send((pks, dict(focus_by_key), list(paths), dict(shapes)))
 
     def written(self) -> None:
@@ -592,14 +599,21 @@ class _SecondHalf:
 
 
 def _second_process_work(
-    validator: _Validator,
-    records: list[list[str]],
-    numbers: list[int],
-    half: int,
-    channel: Connection,
+    validator: _Validator, text: str, body_start: int, split: int, channel: Connection
 ) -> None:
     """What the second process does (see _SecondHalf)."""
-    columns = validator.all_rows(records[half:], numbers[half:])
+    try:
+        records = list(csv.reader(io.StringIO(text[split:], newline="")))
+    except csv.Error:  # the parent reads the whole file and says where
+        records = None
+    try:
+        first_count = channel.recv()  # records before this half: its rows' numbers follow
+    except EOFError:  # the file could not be split there
+        return
+    columns = None
+    if records:
+        numbers = list(range(first_count + 2, first_count + 2 + len(records)))
+        columns = validator.all_rows(*_without_blank_lines(records, numbers))
     if columns is None:
         channel.send(None)
         return
@@ -614,7 +628,7 @@ def _second_process_work(
     write_scratch(paths[0], organizations, shapes)
     channel.send(0)
     # The first half: the parent found it right, and the same rules give the same columns.
-    first_columns = validator.all_rows(records[:half], numbers[:half])
+    first_columns = validator.all_rows(*_parse_numbered(text[body_start:split], 2))
     if first_columns is None:
         raise RuntimeError("The first half of the file was checked differently.")
     write_scratch(paths[1], _history_and_link_rows(first_columns, first, focus_by_key), shapes)
@@ -635,7 +649,8 @@ def read_and_validate(
     With `second_process`, a second process may check half of a large file, and keep it
     (see CleanRows); the caller must then `stop` it when done (import_organizations)."""
     text = decode(data)
-    reader = csv.reader(io.StringIO(text, newline=""))
+    stream = io.StringIO(text, newline="")
+    reader = csv.reader(stream)
     problems: list[RowProblem] = []
     try:
         header = next(reader)
@@ -663,6 +678,12 @@ def read_and_validate(
 
     total_estimate = max(text.count("\n"), 1)
     validator = _Validator(header)
+    if second_process and total_estimate >= SECOND_PROCESS_FROM and staging_possible():
+        checked = _read_and_check_in_two_processes(validator, text, stream.tell())
+        if checked is not None:
+            progress("validating", total_estimate, total_estimate)
+            return checked, problems
+        # Else something is wrong, or the file could not be split: as below, in one process.
     records: list[list[str]] = []
     numbers: list[int] = []
     number = 1
@@ -681,20 +702,12 @@ def read_and_validate(
                 numbers.append(number)
         except csv.Error as error:
             unreadable = RowProblem(number + 1, "", "csv", {"detail": str(error)})
-    if not all(map(any, records)):  # blank lines, which are skipped
-        kept = [(n, cells) for n, cells in zip(numbers, records, strict=True) if any(cells)]
-        numbers, records = [n for n, _ in kept], [cells for _, cells in kept]
+    records, numbers = _without_blank_lines(records, numbers)
     progress("validating", total_estimate // 2, total_estimate)
-    checked: CleanRows | None = None
-    if unreadable is None:
-        if second_process and len(records) >= SECOND_PROCESS_FROM and staging_possible():
-            checked = _all_rows_in_two_processes(validator, records, numbers)
-        else:
-            columns = validator.all_rows(records, numbers)
-            checked = CleanRows(columns) if columns is not None else None
-    if checked is not None:
+    columns = validator.all_rows(records, numbers) if unreadable is None else None
+    if columns is not None:
         progress("validating", total_estimate, total_estimate)
-        return checked, problems
+        return CleanRows(columns), problems
     # Something is wrong: find what, record by record.
     rows = []
     validator.seen_ids.clear()
@@ -718,16 +731,56 @@ def read_and_validate(
     return CleanRows.from_dicts(rows), problems
 
 
-def _all_rows_in_two_processes(
-    validator: _Validator, records: list[list[str]], numbers: list[int]
+def _without_blank_lines(
+    records: list[list[str]], numbers: list[int]
+) -> tuple[list[list[str]], list[int]]:
+    """Blank lines are skipped; the others keep their numbers."""
+    if all(map(any, records)):
+        return records, numbers
+    kept = [(number, cells) for number, cells in zip(numbers, records, strict=True) if any(cells)]
+    return [cells for _, cells in kept], [number for number, _ in kept]
+
+
+def _parse_numbered(text: str, first_number: int) -> tuple[list[list[str]], list[int]]:
+    """The records of a part of the file that starts at a record, numbered from
+    `first_number`, blank lines left out. csv.Error if a line cannot be read."""
+    records = list(csv.reader(io.StringIO(text, newline="")))
+    return _without_blank_lines(records, list(range(first_number, first_number + len(records))))
+
+
+# A line no file has (U+FDD0 is not a character): parsed after the first half of a file, it
+# comes back as a record of its own only if the half ended between records.
+_SPLIT_CHECK = "\ufdd0"
+
+
+def _read_and_check_in_two_processes(
+    validator: _Validator, text: str, body_start: int
 ) -> CleanRows | None:
-    """validator.all_rows, the second half checked (and kept) by a second process: the
-    clean rows, or None if any is wrong (then the second process has ended)."""
-    half = len(records) // 2
-    second_half = _SecondHalf(validator, records, numbers, half)
+    """Read and check a large file's records (from body_start on) in two processes, the
+    second half kept by the second process (_SecondHalf): the clean rows, or None if any is
+    wrong or the file cannot be split (then the second process has ended, and the caller
+    reads the whole file in one process, which finds and reports what is wrong).
+
+    The file is cut at a line break near its middle, which may be inside a quoted cell: the
+    first half is read with _SPLIT_CHECK after it, which must come back as a record of its
+    own, else the halves are not used."""
+    split = text.find("\n", (body_start + len(text)) // 2) + 1
+    if not body_start < split < len(text):
+        return None
+    second_half = _SecondHalf(validator, text, body_start, split)
     columns = None
     try:
-        columns = validator.all_rows(records[:half], numbers[:half])
+        try:
+            records = list(
+                csv.reader(io.StringIO(text[body_start:split] + _SPLIT_CHECK + "\n", newline=""))
+            )
+        except csv.Error:
+            records = []
+        if not records or records.pop() != [_SPLIT_CHECK]:
+            return None
+        second_half.first_half_read(len(records))
+        records, numbers = _without_blank_lines(records, list(range(2, len(records) + 2)))
+        columns = validator.all_rows(records, numbers)
         if (
             not second_half.checked()
             or columns is None

@@ -136,6 +136,52 @@ class TwoProcessImportTests(TransactionTestCase):
         self.assertEqual(problem.params["other_row"], 7)
         self.assertFalse(Organization.objects.exists())
 
+    def test_each_half_keeps_the_file_s_row_numbers_across_blank_lines(self) -> None:
+        rows = sample_rows()
+        rows.insert(45, "")
+        rows.insert(10, "")
+        data = csv_bytes(rows)
+        one_process, _ = importing.read_and_validate(data)
+        with mock.patch.object(importing, "SECOND_PROCESS_FROM", 10):
+            two, _ = importing.read_and_validate(data, second_process=True)
+        try:
+            self.assertIsNotNone(two.second_half)
+            self.assertEqual(len(two), ROWS)
+            two.take_back()  # this process reads and checks the second half itself
+        finally:
+            if two.second_half is not None:
+                two.second_half.stop()
+        self.assertEqual(two.dicts(), one_process.dicts())
+        self.assertEqual(two.dicts()[-1]["_row"], ROWS + 3)  # the header, two blank lines
+
+    def test_a_cell_across_the_middle_of_the_file_keeps_it_in_one_process(self) -> None:
+        # Cells of many lines: the line break after the middle of the file is inside one.
+        rows = [
+            row.replace(f'"Hope, Society {n}"', '"' + "Hope\n" * 20 + f'Society {n}"')
+            for n, row in enumerate(sample_rows())
+        ]
+        data = csv_bytes(rows)
+        text = data.decode()
+        body_start = text.index("\n") + 1
+        split = text.find("\n", (body_start + len(text)) // 2) + 1
+        self.assertEqual(text.count('"', 0, split) % 2, 1)  # inside a quoted cell
+        with mock.patch.object(importing, "_SecondHalf", wraps=importing._SecondHalf) as half:
+            two_processes = self.import_in(2, data)
+        self.assertTrue(half.called)  # it tried, and found it could not split there
+        self.assertFalse(two_processes.called)
+        self.assertEqual(
+            Organization.objects.get(external_id="x-33").name_en, "Hope\n" * 20 + "Society 33"
+        )
+        self.assertEqual(Organization.objects.count(), ROWS)
+
+    def test_a_line_the_second_half_cannot_read_is_reported_with_its_number(self) -> None:
+        rows = sample_rows()
+        rows[50] = "x-50,مركز,,,ngo,,,,,," + "x" * 200_000 + ","  # beyond csv's cell size
+        with self.assertRaises(ImportInvalid) as raised:
+            self.import_in(2, csv_bytes(rows))
+        self.assertEqual([(p.row, p.code) for p in raised.exception.problems], [(52, "csv")])
+        self.assertFalse(Organization.objects.exists())
+
     def test_a_failure_in_the_second_process_writes_nothing(self) -> None:
         parent = os.getpid()
         real = importing._history_and_link_rows
