@@ -549,12 +549,6 @@ class _SecondHalf:
     def __len__(self) -> int:
         return len(self.external_ids)
 
-    def first_half_read(self, count: int) -> None:
-        """The first half holds `count` records (blank lines included): the second half's
-        row numbers follow them."""
-        self.first_count = count
-        self.child.send(count)
-
     def checked(self) -> bool:
         """Wait for the second process's check: True if every row is right."""
         verdict = self.child.receive()
@@ -603,17 +597,11 @@ def _second_process_work(
 ) -> None:
     """What the second process does (see _SecondHalf)."""
     try:
-        records = list(csv.reader(io.StringIO(text[split:], newline="")))
+        # Its row numbers count from its half's start: they are never shown (a problem
+        # anywhere sends the import back to one process, which numbers the whole file).
+        columns = validator.all_rows(*_parse_numbered(text[split:], 0))
     except csv.Error:  # the parent reads the whole file and says where
-        records = None
-    try:
-        first_count = channel.recv()  # records before this half: its rows' numbers follow
-    except EOFError:  # the file could not be split there
-        return
-    columns = None
-    if records:
-        numbers = list(range(first_count + 2, first_count + 2 + len(records)))
-        columns = validator.all_rows(*_without_blank_lines(records, numbers))
+        columns = None
     if columns is None:
         channel.send(None)
         return
@@ -778,7 +766,7 @@ def _read_and_check_in_two_processes(
             records = []
         if not records or records.pop() != [_SPLIT_CHECK]:
             return None
-        second_half.first_half_read(len(records))
+        second_half.first_count = len(records)  # the second half's row numbers follow
         records, numbers = _without_blank_lines(records, list(range(2, len(records) + 2)))
         columns = validator.all_rows(records, numbers)
         if (
