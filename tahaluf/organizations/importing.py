@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import datetime
+import functools
 import gc
 import io
 import operator
@@ -210,11 +211,6 @@ class _Validator:
         self.kind_list = ", ".join(Kind.values)
         self.countries = {code for code, _name in countries}
         self.max_year = datetime.date.today().year
-        self.url_validator = URLValidator()
-        # The same expression compiled now: Django's lazy wrapper costs more than the match.
-        lazy = self.url_validator.regex
-        if not isinstance(lazy, str):
-            self.url_validator.regex = re.compile(lazy.pattern, lazy.flags)
         self.seen_ids: dict[str, int] = {}
         # The cells of COLUMNS in a row, in that order; a column the file lacks reads as the
         # empty cell that row() appends after the last one.
@@ -222,6 +218,18 @@ class _Validator:
         self.cells_of = operator.itemgetter(
             *(header.index(name) if name in header else self.width for name in COLUMNS)
         )
+
+    @functools.cached_property
+    def url_validator(self) -> URLValidator:
+        """Django's, for the web addresses PLAIN_URL does not take: made when first needed,
+        as compiling its expression takes a tenth of a second."""
+        validator = URLValidator()
+        lazy = validator.regex
+        if not isinstance(lazy, str):
+            # Compiled, not through Django's lazy wrapper, which costs more than the match;
+            # with the flags Django gave, so that `re` finds it compiled already.
+            validator.regex = re.compile(lazy.pattern, lazy.flags & ~re.UNICODE)
+        return validator
 
     def row(self, number: int, cells: list[str], problems: list[RowProblem]) -> dict[str, Any]:
         """Check one row (no more cells than the header); the clean values, or {} and the
