@@ -61,6 +61,7 @@ def _actor(username: str | None) -> Any:
 def cmd_import(args: argparse.Namespace) -> int:
     from django.utils import translation
 
+    from tahaluf.lib.staging import StagingFailed
     from tahaluf.organizations.importing import (
         ImportInvalid,
         ImportNeedsConfirmation,
@@ -110,6 +111,17 @@ def cmd_import(args: argparse.Namespace) -> int:
             for reason in duplicate.reason_texts():
                 print(f"      - {reason}", file=sys.stderr)
         return 3
+    except StagingFailed as failure:
+        bar.close()
+        print(
+            translation.gettext(
+                "Nothing was imported: the import's second process stopped on an error, and "
+                "nothing was written. Its last words:"
+            ),
+            file=sys.stderr,
+        )
+        print("  " + (str(failure).strip().splitlines() or [""])[-1], file=sys.stderr)
+        return 1
     except ImportInvalid as invalid:
         bar.close()
         print(translation.gettext("Nothing was imported. Problems:"), file=sys.stderr)

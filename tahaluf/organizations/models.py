@@ -491,6 +491,7 @@ class ImportJob(models.Model):
         VALIDATING = "validating", _("Checking every row")
         WRITING = "writing", _("Writing")
         FAILED = "failed", _("Not imported: the file has problems")
+        ERROR = "error", _("Not imported: the import stopped on an error")
         NEEDS_CONFIRMATION = (
             "confirm",
             _("Not imported yet: some rows look like organizations already in the registry"),
@@ -522,7 +523,7 @@ class ImportJob(models.Model):
 
     @property
     def is_finished(self) -> bool:
-        return self.status in {self.Status.FAILED, self.Status.DONE}
+        return self.status in {self.Status.FAILED, self.Status.ERROR, self.Status.DONE}
 
     @property
     def is_waiting(self) -> bool:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import override
@@ -13,6 +15,8 @@ from tahaluf.organizations.importing import (
     import_organizations,
 )
 from tahaluf.organizations.models import ImportJob
+
+logger = logging.getLogger(__name__)
 
 
 def _progress_saver(job_id: int):  # type: ignore[no-untyped-def]
@@ -57,6 +61,14 @@ def run_import_job(job_id: int) -> None:
             status=ImportJob.Status.FAILED,
             problems=[problem.as_dict() for problem in invalid.problems],
             finished_at=timezone.now(),
+        )
+        return
+    except Exception:  # noqa: BLE001 - logged; the page must stop waiting and say so
+        # The import's transaction has rolled back: nothing was written. Without this the
+        # page would show "Writing" for ever.
+        logger.exception("import job %s stopped on an error", job.pk)
+        ImportJob.objects.filter(pk=job.pk).update(
+            status=ImportJob.Status.ERROR, finished_at=timezone.now()
         )
         return
     from tahaluf.search.services import apply_pending

@@ -1,16 +1,23 @@
 from __future__ import annotations
 
+import argparse
+import contextlib
 import io
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from unittest import mock
 
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import DatabaseError
 from django.utils import translation
 
+from tahaluf import cli
 from tahaluf.audit.models import Change
 from tahaluf.audit.services import history_for
+from tahaluf.lib.staging import StagingFailed
 from tahaluf.organizations.importing import (
     COLUMNS,
     ImportInvalid,
@@ -182,6 +189,32 @@ class ImportCommandLineTests(BaseTestCase):
             self.assertIn("الصف 2، العمود kind", failed.stderr)
 
 
+class ImportCommandLineErrorTests(BaseTestCase):
+    def test_a_failed_second_process_is_one_clear_message_and_exit_status_1(self) -> None:
+        failure = StagingFailed(
+            "Traceback (most recent call last):\n  ...\n"
+            "sqlite3.OperationalError: database or disk is full\n"
+        )
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / "orgs.csv"
+            path.write_bytes(csv_bytes(GOOD))
+            args = argparse.Namespace(
+                file=str(path), lang="en", as_user=None, publish=False, allow_duplicates=False
+            )
+            stderr = io.StringIO()
+            with (
+                mock.patch(
+                    "tahaluf.organizations.importing.import_organizations", side_effect=failure
+                ),
+                contextlib.redirect_stderr(stderr),
+            ):
+                status = cli.cmd_import(args)
+        self.assertEqual(status, 1)
+        self.assertIn("Nothing was imported: the import's second process", stderr.getvalue())
+        self.assertIn("  sqlite3.OperationalError: database or disk is full", stderr.getvalue())
+        self.assertNotIn("Traceback", stderr.getvalue())
+
+
 class ImportPageTests(BaseTestCase):
     def upload(self, who: str, text: str):  # type: ignore[no-untyped-def]
         upload = SimpleUploadedFile("orgs.csv", csv_bytes(text), content_type="text/csv")
@@ -210,6 +243,27 @@ class ImportPageTests(BaseTestCase):
         )
         self.assertContains(response, 'id="import-progress"')
         self.assertNotContains(response, "<html")
+
+    def test_an_error_on_the_server_ends_the_job_and_says_so(self) -> None:
+        with (
+            mock.patch(
+                "tahaluf.organizations.tasks.import_organizations",
+                side_effect=DatabaseError("database or disk is full"),
+            ),
+            self.assertLogs("tahaluf.organizations.tasks", "ERROR") as logged,
+        ):
+            response = self.upload("amal", GOOD)
+        job = ImportJob.objects.get()
+        self.assertEqual(job.status, "error")
+        self.assertTrue(job.is_finished)  # the page stops asking for progress
+        self.assertNotContains(response, "hx-trigger")
+        self.assertContains(response, "ولم يُكتب شيء")
+        self.assertIn("database or disk is full", "\n".join(logged.output))
+        self.assertFalse(Organization.objects.filter(external_id="ex-1").exists())
+        client = self.client_for("amal")
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+        english = client.get(f"/organizations/import/{job.pk}/")
+        self.assertContains(english, "stopped on an error on the server and wrote nothing")
 
     def test_it_refuses_editors_and_viewers(self) -> None:
         for who in ("badr", "dina"):
