@@ -3,11 +3,13 @@ uses both processors.
 
 Checking rows, making them and binding their values to SQLite statements is Python work,
 and holds Python's lock: a second thread cannot share it (measured: it made the import
-slower). A forked child process can (`Child`). For the CSV import it checks the second
-half of the file while the parent checks the first, then writes its half's rows into
-scratch SQLite files (`write_scratch`) while the parent writes its own. The parent's
-connection has the files attached (`scratch_staging`) and copies each table in with one
-`INSERT … SELECT` (`Staging.copy_in`), which runs in SQLite without binding anything.
+slower). A forked child process can (`Child`). For the CSV import it reads and checks the
+second half of the file while the parent does the first, then writes rows into scratch
+SQLite files (`write_scratch`: its half's organizations, then the history and links of
+both halves) while the parent writes its own organizations and builds the indexes. The
+parent's connection has the files attached (`scratch_staging`) and copies each table in
+with one `INSERT … SELECT` (`Staging.copy_in`), which runs in SQLite without binding
+anything.
 
 Each scratch file is written once, then copied: a file the parent has read stays locked
 until the parent's commit.

@@ -767,15 +767,14 @@ def _read_and_check_in_two_processes(
     columns = None
     try:
         try:
-            records = list(
-                csv.reader(io.StringIO(text[body_start:split] + _SPLIT_CHECK + "\n", newline=""))
-            )
+            records, numbers = _parse_numbered(text[body_start:split] + _SPLIT_CHECK + "\n", 2)
         except csv.Error:
-            records = []
+            return None
         if not records or records.pop() != [_SPLIT_CHECK]:
             return None
-        second_half.first_count = len(records)  # the second half's row numbers follow
-        records, numbers = _without_blank_lines(records, list(range(2, len(records) + 2)))
+        # The check line's number follows the first half's records, blank lines included:
+        # the second half's row numbers follow them.
+        second_half.first_count = numbers.pop() - 2
         columns = validator.all_rows(records, numbers)
         if (
             not second_half.checked()
